@@ -1,0 +1,2 @@
+// Placeholder replaced by the CLI implementation.
+process.exit(0);

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { registerKeys } from './keys/activation';
+import { registerAuthoring } from './authoring/activation';
+import { registerEmulator } from './emulator/activation';
+import { registerAws } from './aws/activation';
+import { createServices, Services } from './services';
+
+/** The API returned from activate(): used by integration tests, never by users. */
+export interface ExtensionApi {
+  services: Services;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const services = createServices(context);
+  registerKeys(context, services);
+  registerAuthoring(context, services);
+  registerEmulator(context, services);
+  registerAws(context, services);
+  return { services };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
