@@ -1,0 +1,8 @@
+import { CliCommand } from '../framework';
+
+/**
+ * Every iot-authz command, one module per command under src/cli/commands/.
+ * Add a command by importing it here; main.ts needs no change.
+ */
+export const commands: CliCommand[] = [
+];
