@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerKeys } from './keys/activation';
+import { KeysFeature } from './keys/feature';
 import { registerAuthoring } from './authoring/activation';
 import { registerEmulator } from './emulator/activation';
 import { registerAws } from './aws/activation';
@@ -8,15 +9,16 @@ import { createServices, Services } from './services';
 /** The API returned from activate(): used by integration tests, never by users. */
 export interface ExtensionApi {
   services: Services;
+  keys: KeysFeature;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const services = createServices(context);
-  registerKeys(context, services);
+  const keys = registerKeys(context, services);
   registerAuthoring(context, services);
   registerEmulator(context, services);
   registerAws(context, services);
-  return { services };
+  return { services, keys };
 }
 
 export function deactivate(): void {
