@@ -1,8 +1,14 @@
 import { CliCommand } from '../framework';
+import { keygenCommand } from './keygen';
+import { signCommand } from './sign';
+import { verifyCommand } from './verify';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
  * Add a command by importing it here; main.ts needs no change.
  */
 export const commands: CliCommand[] = [
+  keygenCommand,
+  signCommand,
+  verifyCommand,
 ];

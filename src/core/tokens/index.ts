@@ -1,0 +1,6 @@
+export * from './constants';
+export * from './sign';
+export * from './inspect';
+export * from './signature';
+export * from './verify';
+export * from './snippets';
