@@ -15,6 +15,11 @@ export interface ExplorerSection extends ExplorerNode {
   readonly order: number;
   /** Fires when the section's own subtree changed (undefined: the whole section). */
   readonly onDidChange?: vscode.Event<ExplorerNode | undefined>;
+  /**
+   * False hides the section. When every section is hidden the view is empty
+   * and shows its viewsWelcome content (the first actions for a new user).
+   */
+  hasContent?(): Promise<boolean>;
 }
 
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
@@ -27,7 +32,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.sections.push(section);
     this.sections.sort((a, b) => a.order - b.order);
     if (section.onDidChange) {
-      this.disposables.push(section.onDidChange((node) => this.changed.fire(node ?? section)));
+      // A whole-section change may show or hide the section: refresh from the root.
+      this.disposables.push(section.onDidChange((node) => this.changed.fire(node ?? undefined)));
     }
     this.changed.fire();
   }
@@ -41,7 +47,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   async getChildren(element?: ExplorerNode): Promise<ExplorerNode[]> {
-    if (!element) return [...this.sections];
+    if (!element) {
+      const shown = await Promise.all(this.sections.map(async (s) => (s.hasContent ? s.hasContent().catch(() => true) : true)));
+      return this.sections.filter((_, i) => shown[i]);
+    }
     return element.getChildren ? element.getChildren() : [];
   }
 

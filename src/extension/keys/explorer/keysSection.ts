@@ -13,6 +13,10 @@ export class KeysSection implements ExplorerSection {
     this.onDidChange = (listener, thisArg, disposables) => keys.onDidChange(() => listener.call(thisArg, undefined), undefined, disposables);
   }
 
+  async hasContent(): Promise<boolean> {
+    return (await this.keys.list()).length > 0;
+  }
+
   async getTreeItem(): Promise<vscode.TreeItem> {
     const pairs = await this.keys.list();
     const item = new vscode.TreeItem('Workspace keys', vscode.TreeItemCollapsibleState.Expanded);
