@@ -21,6 +21,8 @@ const common = {
   minify: production,
   logLevel: 'info',
   legalComments: 'none',
+  // jsonc-parser's default (UMD) build hides its requires from esbuild; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
@@ -31,7 +33,18 @@ const builds = [
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },
+  lazyAws(),
 ];
+
+/**
+ * The AWS SDK chunk, dist/aws.js: required lazily (computed path) by
+ * src/core/aws/sdk-loader.ts from both dist/extension.js and dist/cli.js.
+ * In format cjs esbuild would inline `await import('@aws-sdk/...')` into the
+ * importing bundle, so the SDK gets an entry point of its own instead.
+ */
+function lazyAws() {
+  return { ...common, entryPoints: { aws: 'src/core/aws/sdk.ts' }, outdir: 'dist' };
+}
 
 if (watch) {
   for (const b of builds) {

@@ -1,4 +1,8 @@
 import { CliCommand } from '../framework';
+import { validateCommand } from './validate';
+import { invokeCommand } from './invoke';
+import { simulateCommand } from './simulate';
+import { testCommand } from './test';
 import { keygenCommand } from './keygen';
 import { signCommand } from './sign';
 import { verifyCommand } from './verify';
@@ -8,7 +12,11 @@ import { verifyCommand } from './verify';
  * Add a command by importing it here; main.ts needs no change.
  */
 export const commands: CliCommand[] = [
+  validateCommand,
   keygenCommand,
   signCommand,
   verifyCommand,
+  invokeCommand,
+  simulateCommand,
+  testCommand,
 ];

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findTestFiles, formatTestRun, runTests, TEST_FILE_SUFFIX } from '../../core/emulator';
+import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, ParsedArgs, UsageError } from '../framework';
+
+/** `*` (within a path segment) and `**` (any folders) to a RegExp over '/'-separated paths. */
+function globRegex(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Files for the command's arguments: files, folders (searched for *.authz-test.json) and globs. */
+export function resolveTestArgs(args: string[], cwd: string): string[] {
+  if (args.length === 0) return findTestFiles([cwd]);
+  const out: string[] = [];
+  for (const a of args) {
+    if (/[*?]/.test(a)) {
+      const abs = path.resolve(cwd, a).split(path.sep).join('/');
+      const firstGlob = abs.search(/[*?]/);
+      const base = abs.slice(0, abs.lastIndexOf('/', firstGlob) + 1) || '/';
+      const re = globRegex(abs);
+      const matched = findTestFiles([base]).filter((f) => re.test(f.split(path.sep).join('/')));
+      // A glob naming folders (examples/*) also finds the tests inside them.
+      const dirs = fs.existsSync(base)
+        ? findTestFiles([base]).filter((f) => !matched.includes(f) && [...parents(f, base)].some((d) => re.test(d)))
+        : [];
+      out.push(...matched, ...dirs);
+      continue;
+    }
+    const p = path.resolve(cwd, a);
+    if (!fs.existsSync(p)) throw new UsageError(`${a} does not exist.`);
+    if (fs.statSync(p).isFile() && !p.endsWith(TEST_FILE_SUFFIX)) throw new UsageError(`${a} is not a *${TEST_FILE_SUFFIX} file.`);
+    out.push(...findTestFiles([p]));
+  }
+  return [...new Set(out)];
+}
+
+function* parents(file: string, base: string): Generator<string> {
+  let d = path.dirname(file);
+  while (d.length >= base.length && d !== path.dirname(d)) {
+    yield d.split(path.sep).join('/');
+    d = path.dirname(d);
+  }
+}
+
+export const testCommand: CliCommand = {
+  name: 'test',
+  summary: 'Run *.authz-test.json test cases through the local emulator (runs the handlers).',
+  usage: [
+    '  iot-authz test [FILE_DIR_OR_GLOB...] [--json]',
+    '',
+    `  Runs every case of the given files; folders are searched for *${TEST_FILE_SUFFIX} (node_modules and`,
+    '  dot folders skipped); with no argument, the current folder. Missing example key pairs whose public',
+    '  half the definition lists are generated first (private keys are never committed: keep them ignored).',
+    '  Exit 0 when every case passes, 1 when any fails, 2 on bad usage.',
+  ].join('\n'),
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(args: ParsedArgs, io: CliIo) {
+    const files = resolveTestArgs(args.positionals, io.cwd);
+    if (files.length === 0) {
+      throw new UsageError(`No *${TEST_FILE_SUFFIX} files found${args.positionals.length ? ` in ${args.positionals.join(' ')}` : ' under the current folder'}.`);
+    }
+    const summary = await runTests(files, { allowCodeExecution: true, workspaceRoot: io.cwd });
+    if (flag(args, 'json')) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout(formatTestRun(summary, (f) => path.relative(io.cwd, f) || f));
+    return summary.failed === 0 ? EXIT_OK : EXIT_NEGATIVE;
+  },
+};

@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  DocumentKind, detectKindFromContent, Finding, isDocumentKind, kindFromFileName, LineIndex, toSarif, validateText,
+} from '../../core/authoring';
+import { AuthzError } from '../../core/errors';
+import { CliCommand, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, list, str, UsageError } from '../framework';
+
+/** Files larger than this are refused: authorizer documents are small. */
+export const MAX_VALIDATE_BYTES = 1024 * 1024;
+
+interface FileResult {
+  file: string;
+  kind: DocumentKind;
+  text: string;
+  findings: Finding[];
+}
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'Validate authorizer responses, IoT policies and authorizer definitions.',
+  usage: [
+    '  iot-authz validate FILE... [--kind response|policy|authorizer] [--format text|json|sarif] [--json]',
+    '                    [--disable CODE ...]',
+    '',
+    '  The kind comes from the file name (*.authorizer-response.json, *.iot-policy.json,',
+    '  *.authorizer.json), else from --kind, else from the content.',
+    '  Text output: FILE:LINE:COLUMN: SEVERITY CODE MESSAGE (1-based line and column).',
+    '  Key and handler paths of authorizer definitions are resolved against the current',
+    "  directory and the definition's own directory.",
+    '  Exit 0 when no errors, 1 when any finding is an error, 2 on bad usage or unreadable files.',
+  ].join('\n'),
+  options: {
+    kind: { type: 'string' },
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    disable: { type: 'string', multiple: true },
+  },
+  allowPositionals: true,
+  async run(args, io) {
+    const files = args.positionals;
+    if (files.length === 0) throw new UsageError('Give at least one FILE.');
+    const kindOpt = str(args, 'kind');
+    if (kindOpt !== undefined && !isDocumentKind(kindOpt)) throw new UsageError(`--kind must be response, policy or authorizer, not '${kindOpt}'.`);
+    const format = flag(args, 'json') ? 'json' : str(args, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'.`);
+    const disabledCodes = list(args, 'disable');
+
+    const results: FileResult[] = [];
+    let badInput = false;
+    for (const file of files) {
+      const abs = path.resolve(io.cwd, file);
+      let text: string;
+      try {
+        text = readLimited(abs, file);
+      } catch (e) {
+        io.stderr(`iot-authz validate: ${e instanceof AuthzError ? e.display : (e as Error).message}\n`);
+        badInput = true;
+        continue;
+      }
+      const kind = kindFromFileName(file) ?? (kindOpt as DocumentKind | undefined) ?? detectKindFromContent(text);
+      if (!kind) {
+        io.stderr(`iot-authz validate: ${file}: cannot tell whether this is a response, a policy or an authorizer definition. Pass --kind.\n`);
+        badInput = true;
+        continue;
+      }
+      const dir = path.dirname(abs);
+      const fileExists = (rel: string) => [io.cwd, dir].some((base) => fs.existsSync(path.resolve(base, rel)));
+      results.push({ file, kind, text, findings: validateText(text, kind, { disabledCodes, fileExists }) });
+    }
+
+    if (format === 'sarif') {
+      const log = toSarif(results.map((r) => ({ uri: r.file.split(path.sep).join('/'), text: r.text, findings: r.findings })));
+      io.stdout(`${JSON.stringify(log, null, 2)}\n`);
+    } else if (format === 'json') {
+      const out = results.map((r) => {
+        const li = new LineIndex(r.text);
+        return {
+          file: r.file,
+          kind: r.kind,
+          findings: r.findings.map((f) => {
+            const s = li.positionAt(f.range.start);
+            const e = li.positionAt(f.range.end);
+            return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+          }),
+        };
+      });
+      io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      const lines: string[] = [];
+      for (const r of results) {
+        const li = new LineIndex(r.text);
+        for (const f of r.findings) {
+          const p = li.positionAt(f.range.start);
+          lines.push(`${r.file}:${p.line + 1}:${p.character + 1}: ${f.severity} ${f.code} ${f.message}`);
+        }
+      }
+      if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+      const count = (s: string) => results.reduce((n, r) => n + r.findings.filter((f) => f.severity === s).length, 0);
+      io.stderr(`${results.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).\n`);
+    }
+    if (badInput) return EXIT_USAGE;
+    return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_NEGATIVE : EXIT_OK;
+  },
+};
+
+function readLimited(abs: string, shown: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    throw new AuthzError('FILE_UNREADABLE', `${shown}: no such file.`);
+  }
+  if (!stat.isFile()) throw new AuthzError('FILE_UNREADABLE', `${shown}: not a file.`);
+  if (stat.size > MAX_VALIDATE_BYTES) {
+    throw new AuthzError('FILE_TOO_LARGE', `${shown}: ${stat.size} bytes is over the 1 MB limit for validation.`, 'Authorizer documents are small; is this the right file?');
+  }
+  try {
+    return fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new AuthzError('FILE_UNREADABLE', `${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}

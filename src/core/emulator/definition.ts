@@ -1,0 +1,142 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AuthzError } from '../errors';
+import { loadPublicKey } from '../keys';
+import { NamedKey } from '../tokens';
+import { AWS_AUTHORIZER_TIMEOUT_MS, defaultFunctionName, HandlerRuntime, HandlerSpec } from './handler';
+
+/**
+ * An authorizer definition (`*.authorizer.json`, schemas/authorizer-definition.schema.json)
+ * read for a local run. Relative paths (keys, handler file) are tried against the
+ * definition's own folder first, then the workspace root.
+ */
+export interface LoadedDefinition {
+  /** Absolute path of the definition file (undefined when given as an object). */
+  file?: string;
+  dir: string;
+  raw: Record<string, unknown>;
+  authorizerName: string;
+  tokenKeyName?: string;
+  signingDisabled: boolean;
+  region: string;
+  account: string;
+  /** Function name from authorizerFunctionArn, used for the Lambda context. */
+  functionName: string;
+  keys: NamedKey[];
+  /** Key entries that could not be read, by name: shown as a failed signature step. */
+  keyErrors: Array<{ name: string; message: string; path?: string }>;
+  /** Resolved key entries that point at files (for key generation). */
+  keyFiles: Array<{ name: string; path: string }>;
+  handler?: HandlerSpec;
+}
+
+export interface LoadDefinitionOptions {
+  /** Workspace root for workspace-relative paths; default: the definition's folder. */
+  workspaceRoot?: string;
+}
+
+/** Finds a relative path next to the definition first, then under the workspace root. */
+export function resolveRelative(p: string, dirs: Array<string | undefined>): string {
+  if (path.isAbsolute(p)) return p;
+  const candidates = dirs.filter((d): d is string => !!d).map((d) => path.resolve(d, p));
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0] ?? path.resolve(p);
+}
+
+export function loadDefinitionFile(file: string, options: LoadDefinitionOptions = {}): LoadedDefinition {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch {
+    throw new AuthzError('DEFINITION_NOT_FOUND', `Cannot read the authorizer definition ${file}.`, 'Check the path of the *.authorizer.json file.');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AuthzError('DEFINITION_INVALID_JSON', `${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax of the definition.');
+  }
+  return loadDefinition(raw, { ...options, file: abs });
+}
+
+export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { file?: string } = {}): LoadedDefinition {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AuthzError('DEFINITION_INVALID', 'The authorizer definition must be a JSON object.', 'See schemas/authorizer-definition.schema.json.');
+  }
+  const d = raw as Record<string, unknown>;
+  const dir = options.file ? path.dirname(options.file) : (options.workspaceRoot ?? process.cwd());
+  const dirs = [dir, options.workspaceRoot];
+  const fnArn = typeof d.authorizerFunctionArn === 'string' ? d.authorizerFunctionArn : '';
+  const arnParts = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)/.exec(fnArn);
+  const region = typeof d.region === 'string' ? d.region : (arnParts?.[1] ?? 'us-east-1');
+  const account = typeof d.account === 'string' ? d.account : (arnParts?.[2] ?? '123456789012');
+  const signingDisabled = d.signingDisabled === true;
+
+  const keys: NamedKey[] = [];
+  const keyErrors: LoadedDefinition['keyErrors'] = [];
+  const keyFiles: LoadedDefinition['keyFiles'] = [];
+  const entries = d.tokenSigningPublicKeys && typeof d.tokenSigningPublicKeys === 'object' ? Object.entries(d.tokenSigningPublicKeys) : [];
+  for (const [name, v] of entries) {
+    let pem: string | undefined;
+    let file: string | undefined;
+    if (typeof v === 'string') {
+      if (v.trimStart().startsWith('-----BEGIN')) pem = v;
+      else file = v;
+    } else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.pem === 'string') pem = o.pem;
+      else if (typeof o.path === 'string') file = o.path;
+    }
+    try {
+      if (file !== undefined) {
+        const abs = resolveRelative(file, dirs);
+        keyFiles.push({ name, path: abs });
+        if (!fs.existsSync(abs)) {
+          keyErrors.push({ name, path: abs, message: `The public key file ${file} of key "${name}" does not exist.` });
+          continue;
+        }
+        pem = fs.readFileSync(abs, 'utf8');
+      }
+      if (pem === undefined) {
+        keyErrors.push({ name, message: `Key "${name}" is neither a PEM text, a .pem path, {"path"} nor {"pem"}.` });
+        continue;
+      }
+      keys.push({ name, key: loadPublicKey(pem) });
+    } catch (e) {
+      keyErrors.push({ name, ...(file ? { path: file } : {}), message: `Key "${name}" cannot be used: ${(e as Error).message}` });
+    }
+  }
+
+  let handler: HandlerSpec | undefined;
+  const h = d.handler as Record<string, unknown> | undefined;
+  if (h && typeof h === 'object' && typeof h.file === 'string') {
+    const runtime: HandlerRuntime = h.runtime === 'python' ? 'python' : 'nodejs';
+    const environment: Record<string, string> = {};
+    if (h.environment && typeof h.environment === 'object') {
+      for (const [k, v] of Object.entries(h.environment)) environment[k] = String(v);
+    }
+    handler = {
+      runtime,
+      file: resolveRelative(h.file, dirs),
+      functionName: typeof h.function === 'string' && h.function ? h.function : defaultFunctionName(runtime),
+      timeoutMs: typeof h.timeoutSeconds === 'number' ? Math.round(h.timeoutSeconds * 1000) : AWS_AUTHORIZER_TIMEOUT_MS,
+      environment,
+    };
+  }
+
+  return {
+    ...(options.file ? { file: options.file } : {}),
+    dir,
+    raw: d,
+    authorizerName: typeof d.authorizerName === 'string' ? d.authorizerName : 'local-authorizer',
+    ...(typeof d.tokenKeyName === 'string' ? { tokenKeyName: d.tokenKeyName } : {}),
+    signingDisabled,
+    region,
+    account,
+    functionName: arnParts?.[3] ?? (typeof d.authorizerName === 'string' ? d.authorizerName : 'local-authorizer'),
+    keys,
+    keyErrors,
+    keyFiles,
+    ...(handler ? { handler } : {}),
+  };
+}

@@ -1,0 +1,172 @@
+import { PolicyContext } from './types';
+
+/**
+ * Policy variables (basic-policy-variables.md, thing-policy-variables.md,
+ * cert-policy-variables.md). A variable that cannot be resolved is left in the
+ * text as `${name}`, as AWS does ("leaving the ${policy-variable} text in the
+ * policy document. This might cause authorization failure": cert-policy-variables.md),
+ * so it only matches a resource containing that text literally.
+ */
+
+export type Resolution = { value: string } | { unresolved: string };
+
+const THING_ATTR = /^iot:connection\.thing\.attributes\[(.+)\]$/i;
+
+/** Resolves one variable name (without `${` `}`) against the connection context. */
+export function resolveVariable(name: string, ctx: PolicyContext): Resolution {
+  const n = name.trim();
+  // IAM's special characters: ${*} ${?} ${$} stand for the literal characters.
+  if (n === '*' || n === '?' || n === '$') return { value: n };
+  const lower = n.toLowerCase();
+  switch (lower) {
+    case 'iot:clientid':
+      return ctx.clientId !== undefined ? { value: ctx.clientId } : { unresolved: 'the connection has no client id' };
+    case 'aws:sourceip':
+      return ctx.sourceIp !== undefined ? { value: ctx.sourceIp } : { unresolved: 'no source IP was given' };
+    case 'iot:connection.thing.thingname':
+      return ctx.thing ? { value: ctx.thing.thingName } : { unresolved: 'no registry thing was given for the connection' };
+    case 'iot:connection.thing.thingtypename':
+      return ctx.thing?.thingTypeName !== undefined
+        ? { value: ctx.thing.thingTypeName }
+        : { unresolved: 'no thing type was given for the connection' };
+    case 'iot:connection.thing.isattached':
+      return ctx.thing?.isAttached !== undefined
+        ? { value: String(ctx.thing.isAttached) }
+        : { unresolved: 'whether the thing is attached was not given' };
+  }
+  const attr = THING_ATTR.exec(n);
+  if (attr) {
+    const v = ctx.thing?.attributes?.[attr[1]];
+    return v !== undefined ? { value: v } : { unresolved: `the thing has no attribute "${attr[1]}" in the given context` };
+  }
+  if (lower.startsWith('iot:certificate.')) {
+    return { unresolved: 'certificate variables never resolve for a custom-authorizer connection (no X.509 client certificate)' };
+  }
+  const extra = lookupConditionKey(ctx, n);
+  if (typeof extra === 'string') return { value: extra };
+  return { unresolved: 'not a variable this evaluator knows for a custom-authorizer connection' };
+}
+
+/** Case-insensitive lookup in the caller's extra condition keys. */
+export function lookupConditionKey(ctx: PolicyContext, key: string): string | string[] | undefined {
+  const keys = ctx.conditionKeys;
+  if (!keys) return undefined;
+  if (key in keys) return keys[key];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(keys)) if (k.toLowerCase() === lower) return keys[k];
+  return undefined;
+}
+
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'star' }
+  | { kind: 'one' }
+  | { kind: 'var'; name: string; raw: string };
+
+const parsedCache = new Map<string, Segment[]>();
+
+/** Splits a policy pattern into literal text, `*`, `?` and `${var}` segments. */
+export function parsePattern(pattern: string): Segment[] {
+  const cached = parsedCache.get(pattern);
+  if (cached) return cached;
+  const out: Segment[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push({ kind: 'text', text });
+    text = '';
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '$' && pattern[i + 1] === '{') {
+      const end = pattern.indexOf('}', i + 2);
+      if (end > 0) {
+        flush();
+        out.push({ kind: 'var', name: pattern.slice(i + 2, end), raw: pattern.slice(i, end + 1) });
+        i = end;
+        continue;
+      }
+    }
+    if (c === '*') {
+      flush();
+      out.push({ kind: 'star' });
+    } else if (c === '?') {
+      flush();
+      out.push({ kind: 'one' });
+    } else text += c;
+  }
+  flush();
+  if (parsedCache.size > 10_000) parsedCache.clear();
+  parsedCache.set(pattern, out);
+  return out;
+}
+
+export interface Substituted {
+  /** The pattern with variables replaced, for display. */
+  display: string;
+  /** Regular-expression source, anchored. */
+  source: string;
+  unresolved: Array<{ variable: string; why: string }>;
+}
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+function escapeRegex(s: string): string {
+  return s.replace(REGEX_SPECIAL, '\\$&');
+}
+
+/**
+ * Substitutes variables and builds the matcher source. Substituted values are
+ * matched literally: a client id `*` does not become a wildcard.
+ */
+export function substitute(pattern: string, ctx: PolicyContext): Substituted {
+  const segments = parsePattern(pattern);
+  let display = '';
+  let source = '^';
+  const unresolved: Substituted['unresolved'] = [];
+  for (const s of segments) {
+    switch (s.kind) {
+      case 'text':
+        display += s.text;
+        source += escapeRegex(s.text);
+        break;
+      case 'star':
+        display += '*';
+        source += '.*';
+        break;
+      case 'one':
+        display += '?';
+        source += '.';
+        break;
+      case 'var': {
+        const r = resolveVariable(s.name, ctx);
+        if ('value' in r) {
+          display += r.value;
+          source += escapeRegex(r.value);
+        } else {
+          unresolved.push({ variable: s.raw, why: r.unresolved });
+          display += s.raw;
+          source += escapeRegex(s.raw);
+        }
+      }
+    }
+  }
+  return { display, source: source + '$', unresolved };
+}
+
+const regexCache = new Map<string, RegExp>();
+
+export function compiled(source: string, ignoreCase: boolean): RegExp {
+  const key = (ignoreCase ? 'i' : 's') + source;
+  let re = regexCache.get(key);
+  if (!re) {
+    re = new RegExp(source, ignoreCase ? 'is' : 's');
+    if (regexCache.size > 10_000) regexCache.clear();
+    regexCache.set(key, re);
+  }
+  return re;
+}
+
+/** Matches a value against a policy pattern (with `*`, `?` and variables). */
+export function matchPattern(pattern: string, value: string, ctx: PolicyContext, ignoreCase = false): { matched: boolean; sub: Substituted } {
+  const sub = substitute(pattern, ctx);
+  return { matched: compiled(sub.source, ignoreCase).test(value), sub };
+}
