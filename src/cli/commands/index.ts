@@ -6,6 +6,12 @@ import { testCommand } from './test';
 import { keygenCommand } from './keygen';
 import { signCommand } from './sign';
 import { verifyCommand } from './verify';
+import { awsListCommand } from './awsList';
+import { awsDescribeCommand } from './awsDescribe';
+import { awsTestInvokeCommand } from './awsTestInvoke';
+import { awsDeployCommand } from './awsDeploy';
+import { awsDoctorCommand } from './awsDoctor';
+import { awsProfilesCommand } from './awsProfiles';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -19,4 +25,10 @@ export const commands: CliCommand[] = [
   invokeCommand,
   simulateCommand,
   testCommand,
+  awsListCommand,
+  awsDescribeCommand,
+  awsTestInvokeCommand,
+  awsDeployCommand,
+  awsDoctorCommand,
+  awsProfilesCommand,
 ];

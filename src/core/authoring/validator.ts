@@ -1,0 +1,140 @@
+import { Node } from 'jsonc-parser';
+import { Frame, Reporter, topFrame } from './context';
+import { decodeStringLiteral, escapeForJsonString, parseJson, prop, propNode } from './json';
+import { PolicyView, policyView } from './model';
+import { checkActions } from './rules/policy-actions';
+import { checkArns, checkConsistency } from './rules/arns';
+import { checkAuthorizer } from './rules/authorizer';
+import { checkDuplicateKeys, checkSyntax } from './rules/json-syntax';
+import { reportNoConnect } from './rules/policy-connect';
+import { checkResources } from './rules/policy-resources';
+import { checkPolicyStructure } from './rules/policy-structure';
+import { checkVariables } from './rules/policy-variables';
+import { checkDocumentSize, checkResponseFields } from './rules/response';
+import { DocumentKind, Finding, ValidateOptions } from './types';
+
+/**
+ * Validates a response, policy or authorizer definition. Never throws; every
+ * range is within [0, text.length]; findings are sorted by position.
+ */
+export function validateText(text: string, kind: DocumentKind, options: ValidateOptions = {}): Finding[] {
+  const t = typeof text === 'string' ? text : String(text ?? '');
+  const r = new Reporter(t.length, options);
+  try {
+    const { root, errors } = parseJson(t);
+    const frame = topFrame(t, root);
+    guard(() => checkSyntax(frame, errors, r));
+    guard(() => checkDuplicateKeys(frame, root, r));
+    if (!root) return finish(r);
+    if (root.type !== 'object') {
+      r.reportNode('JSON_NOT_OBJECT', frame, root, `${kindName(kind)} must be a JSON object.`);
+      return finish(r);
+    }
+    if (kind === 'response') validateResponse(frame, root, r, options, errors.length === 0);
+    else if (kind === 'policy') validatePolicies([policyView(frame)!], r, options.customAuthorizer ?? true, 'policy', frame, propNode(root, 'Statement')?.children?.[0] ?? root);
+    else if (kind === 'authorizer') guard(() => checkAuthorizer(frame, root, r, options));
+  } catch {
+    // A rule bug must not take the editor down: keep what was found.
+  }
+  return finish(r);
+}
+
+/**
+ * Validates a parsed Lambda response object (as the emulator has it): the
+ * object is serialised with two-space indentation and validated as text, so
+ * ranges refer to `text` in the result.
+ */
+export function validateResponseObject(obj: unknown, options: ValidateOptions = {}): { text: string; findings: Finding[] } {
+  let text: string;
+  try {
+    text = JSON.stringify(obj, null, 2) ?? 'null';
+  } catch (e) {
+    text = 'null';
+    return { text, findings: [{ code: 'JSON_NOT_OBJECT', severity: 'error', message: `The response cannot be serialised as JSON: ${(e as Error).message}`, range: { start: 0, end: 4 }, docsUrl: 'https://www.rfc-editor.org/rfc/rfc8259' }] };
+  }
+  return { text, findings: validateText(text, 'response', options) };
+}
+
+function validateResponse(frame: Frame, root: Node, r: Reporter, options: ValidateOptions, outerClean: boolean): void {
+  guard(() => checkResponseFields(frame, root, r));
+  const docs = prop(root, 'policyDocuments');
+  if (!docs || docs.type !== 'array') return;
+  const views: PolicyView[] = [];
+  (docs.children ?? []).forEach((d, index) => {
+    guard(() => {
+      if (d.type === 'object') {
+        checkDocumentSize(frame, d, undefined, r);
+        views.push(policyView({ ...frame, root: d, docIndex: index })!);
+      } else if (d.type === 'string') {
+        // jsonc-parser has decoded the literal already; the offset map is only
+        // built when a finding inside the document needs it.
+        const trusted = outerClean && typeof d.value === 'string';
+        let decoded = trusted ? undefined : decodeStringLiteral(frame.text, d.offset, d.offset + d.length);
+        const value = decoded ? decoded.value : (d.value as string);
+        const mapOf = () => (decoded ??= decodeStringLiteral(frame.text, d.offset, d.offset + d.length)).map;
+        checkDocumentSize(frame, d, value.length, r);
+        const inner = parseJson(value);
+        const sub: Frame = {
+          text: value,
+          root: inner.root,
+          toOuter: (o) => {
+            const map = mapOf();
+            return map[Math.min(Math.max(0, o | 0), map.length - 1)];
+          },
+          encode: escapeForJsonString,
+          inString: true,
+          docIndex: index,
+        };
+        if (inner.errors.length) checkSyntax(sub, inner.errors, r, 'RESPONSE_DOCUMENT_INVALID_JSON');
+        checkDuplicateKeys(sub, inner.root, r);
+        if (inner.root?.type === 'object') views.push(policyView(sub)!);
+        else if (inner.root && !inner.errors.length) r.reportNode('RESPONSE_DOCUMENT_TYPE', frame, d, 'This string does not hold a JSON object: a policy document is an object.');
+      }
+    });
+  });
+  const authenticated = prop(root, 'isAuthenticated')?.value === true;
+  const anchor = propNode(root, 'policyDocuments')?.children?.[0] ?? docs;
+  validatePolicies(views, r, options.customAuthorizer ?? true, 'response', authenticated && views.length ? frame : undefined, anchor);
+}
+
+function validatePolicies(views: PolicyView[], r: Reporter, customAuthorizer: boolean, scope: string, connectFrame: Frame | undefined, connectAnchor: Node): void {
+  const seen: Parameters<typeof checkArns>[2] = [];
+  for (const v of views) {
+    guard(() => checkPolicyStructure(v, r));
+    guard(() => checkActions(v, r));
+    guard(() => checkArns(v, r, seen));
+    guard(() => checkResources(v, r));
+    guard(() => checkVariables(v, r, customAuthorizer));
+  }
+  guard(() => checkConsistency(seen, r, scope));
+  if (connectFrame && views.some((v) => v.statements.length)) {
+    const region = majority(seen.map((s) => s.region?.value));
+    const account = majority(seen.map((s) => s.account?.value));
+    guard(() => reportNoConnect(views, r, connectFrame, connectAnchor, region, account));
+  }
+}
+
+function majority(values: (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  let n = 0;
+  for (const [k, c] of counts) if (c > n) { n = c; best = k; }
+  return best;
+}
+
+function guard(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // One rule failing leaves the others' findings intact.
+  }
+}
+
+function finish(r: Reporter): Finding[] {
+  return r.findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+function kindName(kind: DocumentKind): string {
+  return kind === 'response' ? 'An authorizer response' : kind === 'policy' ? 'An IoT policy' : 'An authorizer definition';
+}

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { ALL_CODES, applyEdits, CODES, detectKindFromContent, DOCUMENT_KINDS, kindFromFileName, LineIndex, refactorsAt, templateFor, toSarif, validateResponseObject, validateText } from '../../../../src/core/authoring';
+import { CONNECT, policy, response, text } from './helpers';
+
+describe('authoring: kinds, templates, positions, SARIF, refactors', () => {
+  it('kindFromFileName by default globs and custom globs', () => {
+    assert.equal(kindFromFileName('a/b/x.authorizer-response.json'), 'response');
+    assert.equal(kindFromFileName('C:\\w\\dev.iot-policy.json'), 'policy');
+    assert.equal(kindFromFileName('my.authorizer.json'), 'authorizer');
+    assert.equal(kindFromFileName('package.json'), undefined);
+    assert.equal(kindFromFileName('policies/p1.json', { response: [], policy: ['policies/*.json'], authorizer: [] }), 'policy');
+    assert.equal(kindFromFileName('x/p.json', { response: ['**/{a,p}.json'], policy: [], authorizer: [] }), 'response');
+  });
+
+  it('detectKindFromContent', () => {
+    assert.equal(detectKindFromContent(text(response([]))), 'response');
+    assert.equal(detectKindFromContent(text(policy(CONNECT))), 'policy');
+    assert.equal(detectKindFromContent(templateFor('authorizer')), 'authorizer');
+    assert.equal(detectKindFromContent('[]'), undefined);
+    assert.equal(detectKindFromContent('not json'), undefined);
+  });
+
+  it('every template validates without errors or warnings', () => {
+    for (const k of DOCUMENT_KINDS) {
+      const bad = validateText(templateFor(k), k).filter((f) => f.severity === 'error' || f.severity === 'warning');
+      assert.deepEqual(bad, [], k);
+    }
+  });
+
+  it('every code has a severity, an https docs link and a title', () => {
+    for (const c of ALL_CODES) {
+      assert.match(c, /^[A-Z][A-Z0-9_]+$/);
+      assert.match(CODES[c].docsUrl, /^https:\/\//);
+      assert.ok(CODES[c].title.length > 5);
+    }
+  });
+
+  it('LineIndex converts offsets to 0-based lines and characters (CRLF too)', () => {
+    const li = new LineIndex('ab\r\ncd\ne');
+    assert.deepEqual(li.positionAt(0), { line: 0, character: 0 });
+    assert.deepEqual(li.positionAt(5), { line: 1, character: 1 });
+    assert.deepEqual(li.positionAt(8), { line: 2, character: 1 });
+    assert.deepEqual(li.positionAt(999), { line: 2, character: 1 });
+    assert.equal(li.offsetAt({ line: 1, character: 1 }), 5);
+  });
+
+  it('validateResponseObject validates an object as the emulator has it', () => {
+    const { text: t, findings } = validateResponseObject({ isAuthenticated: true, principalId: 'a-b', policyDocuments: [policy(CONNECT)] });
+    const f = findings.find((x) => x.code === 'RESPONSE_PRINCIPAL_ID_INVALID')!;
+    assert.equal(t.slice(f.range.start, f.range.end), '"a-b"');
+    assert.doesNotThrow(() => validateResponseObject(undefined));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.equal(validateResponseObject(cyclic).findings[0].code, 'JSON_NOT_OBJECT');
+  });
+
+  it('toSarif builds a 2.1.0 log with rules, 1-based regions and levels', () => {
+    const t = text({ ...response([policy(CONNECT)]), principalId: 'a-b' });
+    const findings = validateText(t, 'response');
+    type Sarif = { version: string; runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    const log = toSarif([{ uri: 'x.authorizer-response.json', text: t, findings }]) as unknown as Sarif;
+    assert.equal(log.version, '2.1.0');
+    const run = log.runs[0];
+    assert.ok(run.tool.driver.rules.some((r) => r.id === 'RESPONSE_PRINCIPAL_ID_INVALID' && r.helpUri));
+    const res = run.results.find((r) => r.ruleId === 'RESPONSE_PRINCIPAL_ID_INVALID')!;
+    assert.equal(res.level, 'error');
+    assert.equal(res.locations[0].physicalLocation.region.startLine, 3);
+    assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+  });
+
+  it('refactorsAt converts a document object → string → object, each result valid', () => {
+    const t = text(response([policy(CONNECT)]));
+    const at = t.indexOf('"Version"');
+    const [toString] = refactorsAt(t, 'response', at);
+    const s = applyEdits(t, toString.edits);
+    const parsed = JSON.parse(s);
+    assert.equal(typeof parsed.policyDocuments[0], 'string');
+    assert.deepEqual(JSON.parse(parsed.policyDocuments[0]), policy(CONNECT));
+    const [toObject] = refactorsAt(s, 'response', s.indexOf('\\"Version'));
+    const o = applyEdits(s, toObject.edits);
+    assert.deepEqual(JSON.parse(o), JSON.parse(t));
+    assert.deepEqual(refactorsAt(t, 'policy', at), []);
+  });
+});
