@@ -1,28 +1,25 @@
 // Bundles the extension and the CLI with esbuild.
-// The AWS SDK is kept out of dist/extension.js's activation path: it is only
-// reached through dynamic import() in src/core/aws, which esbuild splits into
-// its own lazily-required chunk (see `lazyAws` below).
+// The AWS SDK is kept out of dist/extension.js's activation path: only
+// src/core/aws/sdk.ts imports it, and that module is its own entry point,
+// dist/aws.js, required lazily at the first AWS call (see `lazyAws` below).
 import * as esbuild from 'esbuild';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-rmSync('dist', { recursive: true, force: true });
+// dist/ is overwritten in place, not deleted first: a VS Code window or test run
+// using the extension meanwhile never sees it missing.
 mkdirSync('dist', { recursive: true });
 
+// Shared with tests that bundle on their own (test/unit/cli): one source of truth.
+// mainFields: jsonc-parser's default (UMD) build hides its requires from esbuild; its ESM build bundles cleanly.
 /** @type {esbuild.BuildOptions} */
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...JSON.parse(readFileSync(new URL('./esbuild-options.json', import.meta.url), 'utf8')),
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
-  legalComments: 'none',
-  // jsonc-parser's default (UMD) build hides its requires from esbuild; its ESM build bundles cleanly.
-  mainFields: ['module', 'main'],
 };
 
 const builds = [

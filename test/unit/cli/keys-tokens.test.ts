@@ -158,7 +158,8 @@ describe('cli keygen / sign / verify', function () {
     // Bundled into a temp dir with the build script's options: scripts/build.mjs empties the shared dist/.
     const esbuild = await import('esbuild');
     const outfile = path.join(dir, 'cli.js');
-    await esbuild.build({ entryPoints: [path.resolve(__dirname, '../../../../src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'silent' });
+    const options = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../scripts/esbuild-options.json'), 'utf8'));
+    await esbuild.build({ ...options, entryPoints: [path.resolve(__dirname, '../../../../src/cli/main.ts')], outfile, logLevel: 'silent' });
     const key = path.join(dir, 'keys', 'dev.private.pem');
     const out = execFileSync(process.execPath, [outfile, 'sign', '--key', key, '--token', 'a token with spaces']).toString();
     assert.equal(out, `${opensslSign(key, Buffer.from('a token with spaces'))}\n`);
