@@ -12,11 +12,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureNpmDependencies, ensureSystemPackages } from './bootstrap.mjs';
 import { REPO_ROOT, VSCODE_VERSION, installServer, startServer } from './vscode-server.mjs';
 
 const verify = process.argv.includes('--verify');
 const port = Number(process.env.PORT) || 8080;
 
+ensureNpmDependencies(REPO_ROOT);
+ensureSystemPackages(verify ? undefined : { rg: 'ripgrep' });
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 installServer();

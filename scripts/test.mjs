@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureNpmDependencies, ensureSystemPackages } from './bootstrap.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
 
 const argv = process.argv.slice(2);
@@ -113,6 +114,17 @@ const needCompile = !only || only === 'unit' || only === 'integration';
 
 let built = false;
 let compiled = false;
+
+// One command on a fresh machine: npm dependencies, and the Debian packages the
+// real-VS-Code stages need (installed when running as root).
+try {
+  ensureNpmDependencies(REPO_ROOT);
+  if (!only || only !== 'unit') ensureSystemPackages();
+  else ensureSystemPackages({ openssl: 'openssl' });
+} catch (e) {
+  console.error(`[setup] ${e.message}`);
+  process.exit(1);
+}
 
 if (needBuild) built = await simpleStage('build', process.execPath, ['scripts/build.mjs']);
 if (!only) {

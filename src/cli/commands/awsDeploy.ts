@@ -12,7 +12,7 @@ import {
   loadDefinitionFile,
   planDeploy,
 } from '../../core/aws';
-import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, UsageError, flag, str } from '../framework';
+import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, UsageError, flag } from '../framework';
 import { AWS_OPTIONS, AWS_USAGE_OPTIONS, printJson, withAws } from './awsCommon';
 
 /** Asks y/N on the terminal; false when there is none (tests, pipes, CI). */

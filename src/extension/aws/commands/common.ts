@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { listAuthorizers, pemFileFingerprint, WorkspaceKey } from '../../../core/aws';
+import { AuthorizerNode } from '../explorer/authorizerNode';
+import { AwsFeature } from '../feature';
+
+/** What commands accept as "which authorizer": a tree node, a name, or { authorizerName }. */
+export type AuthorizerRef = AuthorizerNode | string | { authorizerName?: string } | undefined;
+
+export function nameOf(ref: AuthorizerRef): string | undefined {
+  if (ref instanceof AuthorizerNode) return ref.authorizerName;
+  if (typeof ref === 'string') return ref;
+  return ref?.authorizerName;
+}
+
+/** The authorizer the command is about: from the argument, else picked from the account's list. */
+export async function pickAuthorizer(f: AwsFeature, ref: AuthorizerRef, title: string): Promise<string | undefined> {
+  const given = nameOf(ref);
+  if (given) return given;
+  const list = f.section.lastNodes?.map((n) => ({ name: n.authorizerName, isDefault: n.isDefault })) ??
+    (await f.connection.run('Listing custom authorizers', async (c, signal) => (await listAuthorizers(c, { signal })).map((a) => ({ name: a.authorizerName, isDefault: false }))));
+  if (!list.length) {
+    void f.services.prompts.info('There are no custom authorizers in this account and region.');
+    return undefined;
+  }
+  const picked = await f.services.prompts.quickPick(
+    list.map((a) => ({ label: a.name, description: a.isDefault ? 'default' : undefined })),
+    { title, placeHolder: 'Custom authorizer' },
+  );
+  return picked?.label;
+}
+
+/** Fingerprints of the workspace's *.pem keys (public keys, certificates, unencrypted private keys). */
+export async function workspaceKeyFingerprints(): Promise<WorkspaceKey[]> {
+  const files = await vscode.workspace.findFiles('**/*.pem', '**/{node_modules,.git,out,dist}/**', 200);
+  const out: WorkspaceKey[] = [];
+  for (const f of files) {
+    const fp = pemFileFingerprint(f.fsPath);
+    if (fp) out.push({ label: vscode.workspace.asRelativePath(f), fingerprint: fp });
+  }
+  const rank = (k: WorkspaceKey) => (/public/i.test(k.label) ? 0 : 1);
+  return out.sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label));
+}
+
+/** Opens JSON in an untitled, read-only-in-spirit editor. */
+export async function showJson(value: unknown): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(value, null, 2)}\n` });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc;
+}
+
+/** Plain objects only (menus pass Uris and tree nodes). */
+export function isArgs<T extends object>(a: unknown): a is T {
+  return typeof a === 'object' && a !== null && Object.getPrototypeOf(a) === Object.prototype;
+}

@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { AuthzError } from '../../core/errors';
+import type { AwsClients, AwsTarget } from '../../core/aws';
+import { createAwsClients, resolveTarget } from '../../core/aws';
+import { Services } from '../services';
+
+const CONNECTED_KEY = 'iotAuthz.aws.connected';
+
+/** Regions where AWS IoT Core offers custom authorizers (for the picker; "Other…" allows any). */
+export const IOT_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-south-1', 'ap-east-1',
+  'me-south-1', 'me-central-1', 'il-central-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1',
+];
+
+/**
+ * Which AWS account and region the extension talks to: settings iotAuthz.aws.profile /
+ * .region / .endpoint, falling back to the environment like the AWS CLI. Clients are created
+ * on first use (loading the SDK then, never at activation) and cached until the settings change.
+ */
+export class AwsConnection implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private cached: { key: string; clients: Promise<AwsClients> } | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly services: Services) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('iotAuthz.aws')) this.invalidate();
+    });
+  }
+
+  private config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('iotAuthz.aws');
+  }
+
+  /** The target as the settings describe it (undefined fields: the environment decides). */
+  target(overrides: { region?: string } = {}): AwsTarget {
+    const c = this.config();
+    const endpoint = c.get<string>('endpoint')?.trim() || undefined;
+    return {
+      profile: c.get<string>('profile')?.trim() || undefined,
+      region: overrides.region || c.get<string>('region')?.trim() || undefined,
+      endpoints: endpoint ? { iot: endpoint, lambda: endpoint } : undefined,
+      env: process.env,
+    };
+  }
+
+  /** "profile / region" for labels; never throws. */
+  describe(): { profile: string; region: string; endpoint?: string } {
+    try {
+      const r = resolveTarget(this.target());
+      return { profile: r.profile ?? 'environment keys', region: r.region, endpoint: r.endpoints.iot };
+    } catch {
+      const t = this.target();
+      return { profile: t.profile ?? process.env.AWS_PROFILE ?? 'default', region: t.region ?? '(no region)' };
+    }
+  }
+
+  /** True once the user connected (or configured a profile / region): the explorer then shows AWS. */
+  get isConnected(): boolean {
+    const c = this.config();
+    return this.services.context.workspaceState.get<boolean>(CONNECTED_KEY) === true || !!c.get<string>('profile') || !!c.get<string>('region');
+  }
+
+  async setConnected(connected: boolean): Promise<void> {
+    await this.services.context.workspaceState.update(CONNECTED_KEY, connected);
+    this.invalidate();
+  }
+
+  /** Saves profile and region (workspace settings when a folder is open, else user settings). */
+  async save(profile: string | undefined, region: string | undefined): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await this.config().update('profile', profile || undefined, target);
+    await this.config().update('region', region || undefined, target);
+    await this.setConnected(true);
+  }
+
+  invalidate(): void {
+    const old = this.cached;
+    this.cached = undefined;
+    void old?.clients.then((c) => c.destroy(), () => undefined);
+    this.changed.fire();
+  }
+
+  /** Clients for the current settings, created once (until the settings or environment change). */
+  clients(): Promise<AwsClients> {
+    const target = this.target();
+    const env = process.env;
+    const key = JSON.stringify([target.profile, target.region, target.endpoints, env.AWS_PROFILE, env.AWS_REGION, env.AWS_ACCESS_KEY_ID, env.IOT_AUTHZ_ENDPOINT_IOT, env.IOT_AUTHZ_ENDPOINT_LAMBDA, env.AWS_CONFIG_FILE]);
+    if (this.cached?.key !== key) {
+      const clients = createAwsClients(target);
+      clients.catch(() => {
+        if (this.cached?.clients === clients) this.cached = undefined;
+      });
+      this.cached = { key, clients };
+    }
+    return this.cached.clients;
+  }
+
+  /**
+   * Runs an AWS call with a cancellable progress notification; the AbortSignal follows the
+   * Cancel button. AuthzErrors propagate (the command runner shows them).
+   */
+  async run<T>(title: string, fn: (c: AwsClients, signal: AbortSignal) => Promise<T>, overrides: { region?: string } = {}): Promise<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      const started = Date.now();
+      let own: AwsClients | undefined;
+      try {
+        const clients = overrides.region ? (own = await createAwsClients(this.target(overrides))) : await this.clients();
+        const out = await fn(clients, ac.signal);
+        this.services.log.info(`${title}: done in ${Date.now() - started} ms (${clients.target.profile ?? 'env keys'} / ${clients.target.region}).`);
+        return out;
+      } catch (e) {
+        if (e instanceof AuthzError) this.services.log.warn(`${title}: ${e.code}: ${e.message}`);
+        throw e;
+      } finally {
+        sub.dispose();
+        own?.destroy();
+      }
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+    void this.cached?.clients.then((c) => c.destroy(), () => undefined);
+  }
+}
