@@ -3,7 +3,9 @@ import { registerKeys } from './keys/activation';
 import { KeysFeature } from './keys/feature';
 import { registerAuthoring } from './authoring/activation';
 import { registerEmulator } from './emulator/activation';
+import type { EmulatorFeature } from './emulator/feature';
 import { registerAws } from './aws/activation';
+import type { AwsFeature } from './aws/feature';
 import { createServices, Services } from './services';
 import { registerResultsPanel } from './panels/activation';
 import type { ResultsPanelService } from './panels/resultsPanel';
@@ -14,6 +16,10 @@ export interface ExtensionApi {
   keys: KeysFeature;
   /** The results webview panel (emulator and AWS features show results through it). */
   results: ResultsPanelService;
+  /** Local emulator: Test Explorer controller, test-file diagnostics, local runs. */
+  emulator: EmulatorFeature;
+  /** AWS explorer and commands (the SDK itself loads at the first AWS call). */
+  aws: AwsFeature;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -21,9 +27,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const results = registerResultsPanel(context, services);
   const keys = registerKeys(context, services);
   registerAuthoring(context, services);
-  registerEmulator(context, services);
-  registerAws(context, services);
-  return { services, keys, results };
+  const emulator = registerEmulator(context, services, keys, results);
+  const aws = registerAws(context, services, results);
+  return { services, keys, results, emulator, aws };
 }
 
 export function deactivate(): void {

@@ -5,7 +5,7 @@
  *   validateText(text, 'response' | 'policy' | 'authorizer', options?) → Finding[]
  *   validateResponseObject(obj) → { text, findings }   (for a Lambda's returned object)
  */
-export { validateText, validateResponseObject } from './validator';
+export { validateText, validateResponseObject, MAX_VALIDATED_CHARS } from './validator';
 export type { DocumentKind, Finding, Fix, OffsetRange, Severity, TextEdit, ValidateOptions } from './types';
 export { DOCUMENT_KINDS } from './types';
 export { CODES, ALL_CODES } from './codes';

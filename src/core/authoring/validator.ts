@@ -17,9 +17,27 @@ import { DocumentKind, Finding, ValidateOptions } from './types';
  * Validates a response, policy or authorizer definition. Never throws; every
  * range is within [0, text.length]; findings are sorted by position.
  */
+/**
+ * No valid response, policy or definition comes near this size (a response
+ * holds at most 10 policy documents of 2,048 characters). Larger texts get one
+ * finding instead of a parse that would stall the editor on every keystroke.
+ */
+export const MAX_VALIDATED_CHARS = 256 * 1024;
+
 export function validateText(text: string, kind: DocumentKind, options: ValidateOptions = {}): Finding[] {
   const t = typeof text === 'string' ? text : String(text ?? '');
   const r = new Reporter(t.length, options);
+  if (t.length > MAX_VALIDATED_CHARS) {
+    const size = t.length >= 1024 * 1024 ? `${(t.length / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(t.length / 1024)} KB`;
+    r.report(
+      'DOCUMENT_TOO_LARGE_TO_CHECK',
+      topFrame(t, undefined),
+      0,
+      Math.min(t.length, 1),
+      `This ${kindName(kind).replace(/^An? /, '').toLowerCase()} is ${size}: far beyond what AWS accepts (a response carries at most 10 policy documents of 2,048 characters each), so it was not checked further. Is this the right file?`,
+    );
+    return finish(r);
+  }
   try {
     const { root, errors } = parseJson(t);
     const frame = topFrame(t, root);

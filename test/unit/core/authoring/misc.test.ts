@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ALL_CODES, applyEdits, CODES, detectKindFromContent, DOCUMENT_KINDS, kindFromFileName, LineIndex, refactorsAt, templateFor, toSarif, validateResponseObject, validateText } from '../../../../src/core/authoring';
+import { ALL_CODES, applyEdits, CODES, detectKindFromContent, DOCUMENT_KINDS, kindFromFileName, LineIndex, refactorsAt, templateFor, toSarif, validateResponseObject, validateText, MAX_VALIDATED_CHARS } from '../../../../src/core/authoring';
 import { CONNECT, policy, response, text } from './helpers';
 
 describe('authoring: kinds, templates, positions, SARIF, refactors', () => {
@@ -80,5 +80,26 @@ describe('authoring: kinds, templates, positions, SARIF, refactors', () => {
     const o = applyEdits(s, toObject.edits);
     assert.deepEqual(JSON.parse(o), JSON.parse(t));
     assert.deepEqual(refactorsAt(t, 'policy', at), []);
+  });
+});
+
+describe('authoring: oversized documents', () => {
+  it('a 5 MB text gets one DOCUMENT_TOO_LARGE_TO_CHECK finding at the start, without parsing', () => {
+    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: 'arn:aws:iot:us-east-1:123456789012:topic/a' }] };
+    const text = JSON.stringify({ isAuthenticated: true, principalId: 'x', policyDocuments: Array.from({ length: 45000 }, () => doc) });
+    assert.ok(text.length > 5_000_000, `${text.length}`);
+    const findings = validateText(text, 'response');
+    assert.deepEqual(findings.map((f) => f.code), ['DOCUMENT_TOO_LARGE_TO_CHECK']);
+    assert.equal(findings[0].severity, 'error');
+    assert.deepEqual(findings[0].range, { start: 0, end: 1 });
+    assert.match(findings[0].message, /MB/);
+  });
+
+  it('near miss: a text just under the limit is validated normally', () => {
+    const pad = ' '.repeat(MAX_VALIDATED_CHARS - 200);
+    const text = `{"isAuthenticated": false${pad}}`;
+    assert.ok(text.length <= MAX_VALIDATED_CHARS);
+    const codes = validateText(text, 'response').map((f) => f.code);
+    assert.ok(!codes.includes('DOCUMENT_TOO_LARGE_TO_CHECK'), codes.join(','));
   });
 });

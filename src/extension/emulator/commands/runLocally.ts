@@ -1,0 +1,228 @@
+import * as vscode from 'vscode';
+import { loadDefinitionFile, LoadedDefinition } from '../../../core/emulator/definition';
+import { ConnectionInput, Protocol } from '../../../core/emulator/event';
+import { matchingSigningKeys } from '../../../core/emulator/keymatch';
+import { OperationInput, parseOperation } from '../../../core/emulator/operations';
+import { ConnectionResult, runConnection } from '../../../core/emulator/pipeline';
+import { AuthzError, errorText } from '../../../core/errors';
+import { signToken } from '../../../core/tokens';
+import { loadPrivateKeyFile } from '../../keys/keyLoader';
+import type { ResultsModel } from '../../panels/model';
+import { EmulatorFeature } from '../feature';
+import { ensureTrusted } from '../trust';
+import { pickDefinition, runtimePaths, toUri, untilCancelled, workspaceRootOf } from '../workspaceFiles';
+
+/** Every answer of Run Authorizer Locally; what is given is not asked. */
+export interface RunLocallyArgs {
+  /** The *.authorizer.json: Uri, absolute or workspace-relative path. */
+  definition?: string | vscode.Uri;
+  protocol?: Protocol;
+  token?: string;
+  /** The signature as the device sends it (standard base64). */
+  signature?: string;
+  /** Sign `token` with this private key file instead (Uri, absolute or workspace-relative path). */
+  signWithKey?: string | vscode.Uri;
+  /** Passphrase of an encrypted signWithKey (otherwise asked, or taken from secret storage). */
+  passphrase?: string;
+  clientId?: string;
+  username?: string;
+  password?: string;
+  headers?: Record<string, string>;
+  query?: string;
+  sourceIp?: string;
+  /** Operations to check: ["iot:Publish topic/x", {action, resource}] or lines "iot:Publish a; iot:Subscribe b". */
+  operations?: OperationInput[] | string;
+  /** Show the result in the results panel (default true). */
+  showResult?: boolean;
+}
+
+const PROTOCOLS: Array<vscode.QuickPickItem & { protocol: Protocol }> = [
+  { label: 'HTTPS', description: 'HTTP publish with the token in headers or the query', protocol: 'https' },
+  { label: 'MQTT', description: 'MQTT over TLS (port 443, ALPN mqtt): token and signature in the user name', protocol: 'mqtt' },
+  { label: 'MQTT over WebSockets', description: 'token and signature in the upgrade request', protocol: 'wss' },
+];
+
+const PASTE = '$(edit) Paste a signature';
+const NO_SIGNATURE = '$(circle-slash) Send no signature';
+const OTHER_KEY = '$(key) Sign with another private key…';
+
+/**
+ * Run Authorizer Locally: asks what the device sends (or takes it from args),
+ * runs the emulator with a cancellable progress notification and shows the
+ * result in the results panel. Returns the ConnectionResult, or undefined
+ * when cancelled or in Restricted Mode.
+ */
+export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs): Promise<ConnectionResult | undefined> {
+  const { services } = f;
+  const prompts = services.prompts;
+  if (!(await ensureTrusted(services))) return undefined;
+
+  const defUri = await pickDefinition(prompts, args.definition);
+  if (!defUri) return undefined;
+  const root = workspaceRootOf(defUri);
+  const def = loadDefinitionFile(defUri.fsPath, { workspaceRoot: root });
+  if (!def.handler) {
+    throw new AuthzError(
+      'DEFINITION_NO_HANDLER',
+      `${vscode.workspace.asRelativePath(defUri, false)} has no handler section, so there is nothing to run locally.`,
+      'Add "handler": {"runtime": "nodejs", "file": "lambda/index.js"} to the definition.',
+    );
+  }
+
+  let protocol = args.protocol;
+  if (!protocol) {
+    const picked = await prompts.quickPick(PROTOCOLS, { title: `Run ${def.authorizerName} locally: protocol`, placeHolder: 'How does the device connect?', ignoreFocusOut: true });
+    if (!picked) return undefined;
+    protocol = picked.protocol;
+  }
+
+  const input: ConnectionInput = { protocol };
+  let signedWithKey: string | undefined;
+  const needsToken = !def.signingDisabled || !!def.tokenKeyName;
+  let token = args.token;
+  if (token === undefined && needsToken) {
+    token = await prompts.inputBox({
+      title: `Run ${def.authorizerName} locally: token`,
+      prompt: def.tokenKeyName ? `The value of the token "${def.tokenKeyName}" the device sends` : 'The token the device sends',
+      placeHolder: def.signingDisabled ? 'Leave empty to send none' : undefined,
+      ignoreFocusOut: true,
+    });
+    if (token === undefined) return undefined;
+  }
+  if (token !== undefined && token !== '') input.token = token;
+
+  if (!def.signingDisabled && input.token !== undefined) {
+    if (args.signature !== undefined) input.signature = args.signature;
+    else {
+      const keyUri = args.signWithKey !== undefined ? toUri(args.signWithKey) : await pickSigningKey(f, def);
+      if (keyUri === null) return undefined;
+      if (keyUri === 'paste') {
+        const pasted = await prompts.inputBox({ title: `Run ${def.authorizerName} locally: signature`, prompt: 'The token signature as the device sends it (base64)', ignoreFocusOut: true });
+        if (pasted === undefined) return undefined;
+        if (pasted.trim()) input.signature = pasted.trim();
+      } else if (keyUri !== 'none') {
+        const loaded = await loadPrivateKeyFile(keyUri, prompts, f.keys.passphrases, args.passphrase !== undefined ? { passphrase: args.passphrase } : undefined);
+        if (!loaded) return undefined;
+        input.signature = signToken(loaded.key, input.token);
+        signedWithKey = keyUri.fsPath;
+      }
+    }
+  }
+
+  if (protocol !== 'https') {
+    const clientId = args.clientId ?? (await prompts.inputBox({ title: `Run ${def.authorizerName} locally: MQTT client id`, value: 'local-test-client', prompt: 'Checked against iot:Connect', ignoreFocusOut: true }));
+    if (clientId === undefined) return undefined;
+    if (clientId !== '') input.clientId = clientId;
+  }
+  if (protocol === 'mqtt') {
+    const username =
+      args.username ??
+      (await prompts.inputBox({
+        title: `Run ${def.authorizerName} locally: MQTT user name`,
+        prompt: def.signingDisabled ? 'The MQTT user name (empty: none)' : 'Leave empty: the device user name is built from the token and signature',
+        ignoreFocusOut: true,
+      }));
+    if (username === undefined) return undefined;
+    if (username !== '') input.username = username;
+    const password =
+      args.password ??
+      (await prompts.inputBox({ title: `Run ${def.authorizerName} locally: MQTT password`, prompt: 'The MQTT password (empty: none); IoT Core passes it base64-encoded', password: true, ignoreFocusOut: true }));
+    if (password === undefined) return undefined;
+    if (password !== '') input.password = password;
+  } else {
+    if (args.username !== undefined) input.username = args.username;
+    if (args.password !== undefined) input.password = args.password;
+  }
+  if (args.headers) input.headers = args.headers;
+  if (args.query !== undefined) input.query = args.query;
+  if (args.sourceIp !== undefined) input.sourceIp = args.sourceIp;
+
+  let operations: OperationInput[];
+  if (args.operations !== undefined) operations = typeof args.operations === 'string' ? splitOperations(args.operations) : args.operations;
+  else {
+    const defaults = vscode.workspace.getConfiguration('iotAuthz.emulator', defUri).get<string[]>('defaultOperations') ?? ['iot:Publish test/topic'];
+    const text = await prompts.inputBox({
+      title: `Run ${def.authorizerName} locally: operations to check`,
+      prompt: 'Action and resource, separated by ";" (e.g. iot:Publish devices/d1/telemetry; iot:Subscribe devices/d1/#). Empty: none.',
+      value: defaults.join('; '),
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        try {
+          for (const op of splitOperations(v)) parseOperation(op, def.region, def.account);
+          return undefined;
+        } catch (e) {
+          return errorText(e);
+        }
+      },
+    });
+    if (text === undefined) return undefined;
+    operations = splitOperations(text);
+  }
+
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Running ${def.authorizerName} locally (${protocol})`, cancellable: true },
+    (progress, token) => {
+      progress.report({ message: 'signature, event, handler, response, policies…' });
+      return untilCancelled(
+        runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, ...runtimePaths(defUri) }),
+        token,
+      );
+    },
+  );
+  if (!result) {
+    services.log.info(`Run of ${def.authorizerName} cancelled; the handler process stops at its timeout.`);
+    return undefined;
+  }
+  services.log.info(`Local run of ${def.authorizerName} (${protocol}): ${result.summary} (${result.totalMs.toFixed(0)} ms)`);
+
+  if (args.showResult !== false) {
+    const model: ResultsModel = {
+      title: `${def.authorizerName} (${PROTOCOLS.find((p) => p.protocol === protocol)?.label}): ${result.outcome}`,
+      source: 'local',
+      result,
+      input,
+      authorizerFile: vscode.workspace.asRelativePath(defUri, false),
+    };
+    f.localRuns.set(model, { definitionFile: defUri.fsPath, input, operations, ...(signedWithKey ? { signedWithKey } : {}) });
+    await f.results.show(model);
+  }
+  return result;
+}
+
+/** "iot:Publish a; iot:Subscribe b" (or one per line) → operations. */
+export function splitOperations(text: string): string[] {
+  return text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The private key to sign with: workspace keys whose public half is one of the
+ * definition's tokenSigningPublicKeys first, then paste / another key / none.
+ * null when cancelled.
+ */
+async function pickSigningKey(f: EmulatorFeature, def: LoadedDefinition): Promise<vscode.Uri | 'paste' | 'none' | null> {
+  const pairs = (await f.keys.keys.list()).filter((p) => p.privateFile && !p.problem);
+  const matches = matchingSigningKeys(def, pairs.map((p) => ({ pair: p, fingerprint: p.fingerprint?.hex })));
+  type Item = vscode.QuickPickItem & { choice: vscode.Uri | 'paste' | 'none' | 'other' };
+  const items: Item[] = matches.map((m) => ({
+    label: `$(key) Sign with ${m.pair.name}`,
+    description: `matches "${m.keyName}"${m.pair.encrypted ? ' · encrypted' : ''}`,
+    detail: vscode.workspace.asRelativePath(m.pair.privateFile!, false),
+    choice: m.pair.privateFile!,
+  }));
+  items.push({ label: PASTE, choice: 'paste' }, { label: OTHER_KEY, choice: 'other' }, { label: NO_SIGNATURE, description: 'IoT Core would refuse the request', choice: 'none' });
+  const picked = await f.services.prompts.quickPick(items, {
+    title: `Run ${def.authorizerName} locally: token signature`,
+    placeHolder: matches.length
+      ? 'Sign the token with a workspace key the authorizer trusts, or paste a signature'
+      : `No workspace private key matches the keys of ${def.authorizerName} (${def.keys.map((k) => k.name).join(', ') || 'none readable'}): paste a signature`,
+    ignoreFocusOut: true,
+  });
+  if (!picked) return null;
+  if (picked.choice !== 'other') return picked.choice;
+  const files = await f.services.prompts.openDialog({ title: 'Private key to sign the token with', canSelectMany: false, openLabel: 'Sign with this key', filters: { 'PEM keys': ['pem', 'key'], 'All files': ['*'] } });
+  return files?.[0] ?? null;
+}
+
