@@ -10,6 +10,7 @@ export interface Prompts {
   quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
   inputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
   openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined>;
+  saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
   /** A modal confirmation; resolves to the chosen item's title, or undefined when dismissed. */
   confirm(message: string, detail: string, ...choices: string[]): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -26,6 +27,9 @@ export class WindowPrompts implements Prompts {
   }
   async openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined> {
     return vscode.window.showOpenDialog(options);
+  }
+  async saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+    return vscode.window.showSaveDialog(options);
   }
   async confirm(message: string, detail: string, ...choices: string[]): Promise<string | undefined> {
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...choices);

@@ -46,7 +46,7 @@ export function fixtureUri(relPath: string): vscode.Uri {
   return vscode.Uri.joinPath(workspaceFolder().uri, ...relPath.split('/').filter(Boolean));
 }
 
-export type PromptKind = 'quickPick' | 'inputBox' | 'openDialog' | 'confirm' | 'info' | 'warn' | 'error';
+export type PromptKind = 'quickPick' | 'inputBox' | 'openDialog' | 'saveDialog' | 'confirm' | 'info' | 'warn' | 'error';
 
 /** One question a command asked, as recorded by scriptPrompts(). */
 export interface AskedPrompt {
@@ -64,6 +64,7 @@ export interface AskedPrompt {
  *    a number (index), a function (items) => item, or undefined (cancel)
  *  - inputBox: a string, or undefined (cancel)
  *  - openDialog: a vscode.Uri, a Uri[], a workspace-relative string, or undefined
+ *  - saveDialog: a vscode.Uri, a workspace-relative string, or undefined
  *  - confirm/info/warn/error: the action/choice title, or undefined (dismiss)
  * Wrap it in `{ kind, answer }` to assert which kind of prompt must consume it.
  */
@@ -150,6 +151,15 @@ export async function scriptPrompts(answers: PromptAnswer[] = []): Promise<Scrip
       if (Array.isArray(a)) return a;
       if (typeof a === 'string') return [fixtureUri(a)];
       throw new Error('scriptPrompts: answer for openDialog must be a Uri, Uri[] or workspace-relative path');
+    },
+    async saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+      const msg = options?.title ?? options?.saveLabel ?? '';
+      asked.push({ kind: 'saveDialog', message: msg, choices: [], options });
+      const a = next('saveDialog', msg);
+      if (a === undefined) return undefined;
+      if (a instanceof vscode.Uri) return a;
+      if (typeof a === 'string') return fixtureUri(a);
+      throw new Error('scriptPrompts: answer for saveDialog must be a Uri or a workspace-relative path');
     },
     confirm: async (msg: string, detail: string, ...choices: string[]) => {
       asked.push({ kind: 'confirm', message: msg, choices, options: { detail } });

@@ -36,6 +36,8 @@ export interface RunHandlerOptions extends HandlerSpec {
   /** Python 3 executable; default `python3` (`python` on Windows). */
   pythonPath?: string;
   initTimeoutMs?: number;
+  /** Stops the run: the handler's process group is killed and the run ends as 'cancelled'. */
+  signal?: AbortSignal;
 }
 
 export type HandlerStatus =
@@ -46,7 +48,8 @@ export type HandlerStatus =
   | 'missing-export'
   | 'handler-error'
   | 'invalid-result'
-  | 'spawn-error';
+  | 'spawn-error'
+  | 'cancelled';
 
 export interface LogChunk {
   stream: 'stdout' | 'stderr';
@@ -181,6 +184,15 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
     };
     arm(initTimeoutMs, 'init');
 
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      kill();
+      setTimeout(() => finish(null, 'SIGKILL'), 1000).unref();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+
     const capture = (stream: 'stdout' | 'stderr') => (b: Buffer) => {
       if (logBytes >= MAX_LOG_BYTES) {
         logTruncated = true;
@@ -217,6 +229,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
       // Also ends anything the handler left running in its process group.
       if (!spawnError) kill();
       const wallMs = performance.now() - started;
@@ -234,6 +247,10 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
       }
       const durationMs = typeof outcome?.durationMs === 'number' ? outcome.durationMs : wallMs;
 
+      if (cancelled) {
+        resolve({ ...base, status: 'cancelled', durationMs: wallMs, message: 'The run was cancelled; the handler process was stopped.' });
+        return;
+      }
       if (spawnError) {
         const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
         resolve({

@@ -30,6 +30,7 @@ export type FailureCode =
   | 'HANDLER_ERROR'
   | 'HANDLER_INVALID_RESULT'
   | 'HANDLER_SPAWN_ERROR'
+  | 'HANDLER_CANCELLED'
   | 'RESPONSE_INVALID'
   | 'NOT_AUTHENTICATED'
   | 'CONNECT_DENIED';
@@ -93,6 +94,8 @@ export interface RunConnectionOptions {
   connectionId?: string;
   nodePath?: string;
   pythonPath?: string;
+  /** Cancels the run: a running handler process is killed. */
+  signal?: AbortSignal;
 }
 
 const now = () => performance.now();
@@ -217,6 +220,7 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
     lambda: { name: def.functionName, region: def.region, account: def.account },
     nodePath: o.nodePath,
     pythonPath: o.pythonPath,
+    signal: o.signal,
   });
   const { log, logText, ...handlerRest } = run;
   result.handler = handlerRest;
@@ -231,6 +235,7 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
       'handler-error': 'HANDLER_ERROR',
       'invalid-result': 'HANDLER_INVALID_RESULT',
       'spawn-error': 'HANDLER_SPAWN_ERROR',
+      cancelled: 'HANDLER_CANCELLED',
     };
     return fail('handler', codes[run.status], run.message, run.wallMs, ['response', 'connect', 'decisions']);
   }

@@ -88,3 +88,16 @@ export function untilCancelled<T>(p: Promise<T>, token: vscode.CancellationToken
     );
   });
 }
+
+/** An AbortSignal that follows a cancellation token: the core kills the handler process on abort. */
+export function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else {
+    const sub = token.onCancellationRequested(() => {
+      sub.dispose();
+      controller.abort();
+    });
+  }
+  return controller.signal;
+}

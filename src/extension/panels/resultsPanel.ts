@@ -42,7 +42,7 @@ export class ResultsPanelService implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private model: ResultsModel | undefined;
   private seq = 0;
-  private handler: OpenAsTestCaseHandler | undefined;
+  private readonly handlers: (OpenAsTestCaseHandler | undefined)[] = [];
   private readonly messages = new vscode.EventEmitter<PanelMessage>();
   private readonly copies = new vscode.EventEmitter<{ what: CopyTarget; text: string }>();
   private readonly disposables: vscode.Disposable[] = [this.messages, this.copies];
@@ -74,17 +74,20 @@ export class ResultsPanelService implements vscode.Disposable {
 
   /** The registered "Open as test case" handler, if any (tests save and restore it). */
   get openAsTestCaseHandler(): OpenAsTestCaseHandler | undefined {
-    return this.handler;
+    return this.handlers[this.handlers.length - 1];
   }
 
   /**
-   * The emulator feature's handler for "Open as test case" (undefined: the
-   * built-in untitled skeleton); returns a disposable that unregisters it.
+   * Registers the handler for "Open as test case" (undefined: the built-in
+   * untitled skeleton). Registrations stack: the newest wins, and disposing
+   * one restores the one registered before it.
    */
   setOpenAsTestCaseHandler(handler: OpenAsTestCaseHandler | undefined): vscode.Disposable {
-    this.handler = handler;
+    const entry = handler;
+    this.handlers.push(entry);
     return new vscode.Disposable(() => {
-      if (this.handler === handler) this.handler = undefined;
+      const i = this.handlers.lastIndexOf(entry);
+      if (i >= 0) this.handlers.splice(i, 1);
     });
   }
 
@@ -173,8 +176,9 @@ export class ResultsPanelService implements vscode.Disposable {
   private async openAsTestCase(): Promise<void> {
     const model = this.model;
     if (!model) return;
-    if (this.handler) {
-      await this.handler(model.result, model);
+    const handler = this.openAsTestCaseHandler;
+    if (handler) {
+      await handler(model.result, model);
       return;
     }
     const content = `${JSON.stringify(buildTestCaseSkeleton(model), null, 2)}\n`;

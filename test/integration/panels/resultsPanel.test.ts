@@ -50,11 +50,12 @@ function resultTabs(): vscode.Tab[] {
 async function withoutHandler(fn: () => Promise<void>): Promise<void> {
   const results = await service();
   const saved = results.openAsTestCaseHandler;
-  results.setOpenAsTestCaseHandler(undefined);
+  const reg = results.setOpenAsTestCaseHandler(undefined);
   try {
     await fn();
   } finally {
-    results.setOpenAsTestCaseHandler(saved);
+    reg.dispose();
+    assert.equal(results.openAsTestCaseHandler, saved, 'disposing restores the handler registered before');
   }
 }
 
@@ -249,8 +250,8 @@ describe('Results panel', function () {
       assert.equal(vscode.workspace.textDocuments.length, before, 'no untitled document when a handler is registered');
     } finally {
       reg.dispose();
-      results.setOpenAsTestCaseHandler(saved);
     }
+    assert.equal(results.openAsTestCaseHandler, saved, "disposing restores the emulator feature's handler");
   });
 
   it('shows an AWS result with missing steps, policy documents as strings, and a comparison with a local run', async () => {

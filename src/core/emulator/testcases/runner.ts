@@ -46,6 +46,8 @@ export interface RunTestsOptions {
   only?: string[];
   nodePath?: string;
   pythonPath?: string;
+  /** Cancels the running case: its handler process is killed. */
+  signal?: AbortSignal;
   /** Called after each case (progress in the extension). */
   onCase?: (file: string, c: CaseResult) => void;
 }
@@ -146,6 +148,7 @@ export async function runCase(c: NormalizedCase, testFile: string, o: RunTestsOp
       ...(c.thing ? { thing: c.thing } : {}),
       nodePath: o.nodePath,
       pythonPath: o.pythonPath,
+      signal: o.signal,
     });
     const failures = checkExpectations(c, result);
     return done({ passed: failures.length === 0, failures, result });

@@ -10,7 +10,7 @@ import { loadPrivateKeyFile } from '../../keys/keyLoader';
 import type { ResultsModel } from '../../panels/model';
 import { EmulatorFeature } from '../feature';
 import { ensureTrusted } from '../trust';
-import { pickDefinition, runtimePaths, toUri, untilCancelled, workspaceRootOf } from '../workspaceFiles';
+import { abortSignalFor, pickDefinition, runtimePaths, toUri, untilCancelled, workspaceRootOf } from '../workspaceFiles';
 
 /** Every answer of Run Authorizer Locally; what is given is not asked. */
 export interface RunLocallyArgs {
@@ -164,13 +164,13 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
     (progress, token) => {
       progress.report({ message: 'signature, event, handler, response, policies…' });
       return untilCancelled(
-        runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, ...runtimePaths(defUri) }),
+        runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, signal: abortSignalFor(token), ...runtimePaths(defUri) }),
         token,
       );
     },
   );
   if (!result) {
-    services.log.info(`Run of ${def.authorizerName} cancelled; the handler process stops at its timeout.`);
+    services.log.info(`Run of ${def.authorizerName} cancelled; the handler process was stopped.`);
     return undefined;
   }
   services.log.info(`Local run of ${def.authorizerName} (${protocol}): ${result.summary} (${result.totalMs.toFixed(0)} ms)`);

@@ -83,5 +83,5 @@ async function chooseTarget(f: EmulatorFeature, ctx: LocalRunContext): Promise<v
   const picked = await f.services.prompts.quickPick(items, { title: 'Save the run as a test case', placeHolder: 'Where to put the test case', ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  return vscode.window.showSaveDialog({ defaultUri: next, filters: { 'Authorizer tests': ['authz-test.json', 'json'] }, saveLabel: 'Save test case' });
+  return f.services.prompts.saveDialog({ title: 'Save the run as a test case', defaultUri: next, filters: { 'Authorizer tests': ['authz-test.json', 'json'] }, saveLabel: 'Save test case' });
 }

@@ -6,7 +6,7 @@ import { observedExpectations } from '../../../core/emulator/testcases/observed'
 import { errorText } from '../../../core/errors';
 import { Services } from '../../services';
 import { TRUST_MESSAGE } from '../trust';
-import { runtimePaths, untilCancelled, workspaceRootOf } from '../workspaceFiles';
+import { abortSignalFor, runtimePaths, untilCancelled, workspaceRootOf } from '../workspaceFiles';
 import type { CaseData, LastCaseResult } from './authzTests';
 
 /** Context value of the failure messages: the peek view shows a "Show Result" button on them. */
@@ -114,7 +114,7 @@ export class TestRunner implements vscode.Disposable {
     let result: CaseResult | undefined;
     try {
       result = await untilCancelled(
-        runCase(c, data.file.fsPath, { allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, ...runtimePaths(data.file) }, generated),
+        runCase(c, data.file.fsPath, { allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, signal: abortSignalFor(token), ...runtimePaths(data.file) }, generated),
         token,
       );
     } catch (e) {

@@ -14,6 +14,7 @@ exports.handler = async (event, context) => ({ got: event, fn: context.functionN
   'typed/package.json': '{"type": "module"}',
   'typed/index.js': `export async function handler() { return { style: 'package type module' }; }`,
   'forever.js': `exports.handler = async () => { for (;;) {} };`,
+  'pid-forever.js': `exports.handler = async () => { process.stdout.write('pid=' + process.pid + '\\n'); await new Promise(() => setInterval(() => {}, 1000)); };`,
   'slowload.js': `const end = Date.now() + 5000; while (Date.now() < end) {} exports.handler = async () => 1;`,
   'crash.js': `exports.handler = async () => { process.exit(3); };`,
   'throws.js': `exports.handler = async () => { throw new TypeError('bad token'); };`,
@@ -103,6 +104,27 @@ describe('core/emulator runHandler', function () {
     assert.equal(r.status, 'timeout');
     assert.match(r.message, /did not answer within 300 ms/);
     assert.ok(Date.now() - t0 < 4000, 'no hang');
+  });
+
+  it('stops a running handler when its signal aborts: status cancelled and the process is gone', async () => {
+    const controller = new AbortController();
+    const pending = run('pid-forever.js', { timeoutMs: 5000, signal: controller.signal });
+    // Abort once the handler has started (it prints its pid first).
+    await new Promise((r) => setTimeout(r, 600));
+    controller.abort();
+    const r = await pending;
+    assert.equal(r.status, 'cancelled', r.message);
+    const pid = Number(/pid=(\d+)/.exec(r.logText)?.[1]);
+    assert.ok(pid > 0, `the handler printed its pid: ${JSON.stringify(r.logText)}`);
+    assert.throws(() => process.kill(pid, 0), (e: NodeJS.ErrnoException) => e.code === 'ESRCH', 'the handler process was killed');
+  });
+
+  it('a signal aborted before the start runs nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await run('pid-forever.js', { signal: controller.signal });
+    assert.equal(r.status, 'cancelled');
+    assert.equal(r.result, undefined);
   });
 
   it('caps the timeout at AWS 5 seconds', async () => {
