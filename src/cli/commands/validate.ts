@@ -3,28 +3,32 @@ import * as path from 'node:path';
 import {
   DocumentKind, detectKindFromContent, Finding, isDocumentKind, kindFromFileName, LineIndex, toSarif, validateText,
 } from '../../core/authoring';
+import { TEST_FILE_SUFFIX, validateTestText } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
 import { CliCommand, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, list, str, UsageError } from '../framework';
 
 /** Files larger than this are refused: authorizer documents are small. */
 export const MAX_VALIDATE_BYTES = 1024 * 1024;
 
+/** The authoring kinds, plus local test-case files (*.authz-test.json). */
+type FileKind = DocumentKind | 'test';
+
 interface FileResult {
   file: string;
-  kind: DocumentKind;
+  kind: FileKind;
   text: string;
   findings: Finding[];
 }
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Validate authorizer responses, IoT policies and authorizer definitions.',
+  summary: 'Validate authorizer responses, IoT policies, authorizer definitions and test-case files.',
   usage: [
-    '  iot-authz validate FILE... [--kind response|policy|authorizer] [--format text|json|sarif] [--json]',
+    '  iot-authz validate FILE... [--kind response|policy|authorizer|test] [--format text|json|sarif] [--json]',
     '                    [--disable CODE ...]',
     '',
     '  The kind comes from the file name (*.authorizer-response.json, *.iot-policy.json,',
-    '  *.authorizer.json), else from --kind, else from the content.',
+    '  *.authorizer.json, *.authz-test.json), else from --kind, else from the content.',
     '  Text output: FILE:LINE:COLUMN: SEVERITY CODE MESSAGE (1-based line and column).',
     '  Key and handler paths of authorizer definitions are resolved against the current',
     "  directory and the definition's own directory.",
@@ -41,7 +45,7 @@ export const validateCommand: CliCommand = {
     const files = args.positionals;
     if (files.length === 0) throw new UsageError('Give at least one FILE.');
     const kindOpt = str(args, 'kind');
-    if (kindOpt !== undefined && !isDocumentKind(kindOpt)) throw new UsageError(`--kind must be response, policy or authorizer, not '${kindOpt}'.`);
+    if (kindOpt !== undefined && !isDocumentKind(kindOpt) && kindOpt !== 'test') throw new UsageError(`--kind must be response, policy, authorizer or test, not '${kindOpt}'.`);
     const format = flag(args, 'json') ? 'json' : str(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'.`);
     const disabledCodes = list(args, 'disable');
@@ -58,15 +62,20 @@ export const validateCommand: CliCommand = {
         badInput = true;
         continue;
       }
-      const kind = kindFromFileName(file) ?? (kindOpt as DocumentKind | undefined) ?? detectKindFromContent(text);
+      const kind: FileKind | undefined =
+        (file.endsWith(TEST_FILE_SUFFIX) ? 'test' : kindFromFileName(file)) ?? (kindOpt as FileKind | undefined) ?? detectKindFromContent(text);
       if (!kind) {
-        io.stderr(`iot-authz validate: ${file}: cannot tell whether this is a response, a policy or an authorizer definition. Pass --kind.\n`);
+        io.stderr(`iot-authz validate: ${file}: cannot tell whether this is a response, a policy, an authorizer definition or a test-case file. Pass --kind.\n`);
         badInput = true;
         continue;
       }
       const dir = path.dirname(abs);
       const fileExists = (rel: string) => [io.cwd, dir].some((base) => fs.existsSync(path.resolve(base, rel)));
-      results.push({ file, kind, text, findings: validateText(text, kind, { disabledCodes, fileExists }) });
+      const findings =
+        kind === 'test'
+          ? validateTestText(text, { fileExists: (rel) => fs.existsSync(path.resolve(dir, rel)) }).filter((f) => !disabledCodes.includes(f.code))
+          : validateText(text, kind, { disabledCodes, fileExists });
+      results.push({ file, kind, text, findings });
     }
 
     if (format === 'sarif') {

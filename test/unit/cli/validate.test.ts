@@ -86,6 +86,18 @@ describe('cli: iot-authz validate', () => {
     assert.doesNotMatch(r.out, /dev\.public\.pem/);
   });
 
+  it('validates *.authz-test.json test-case files too: a missing authorizer file is reported, a clean file passes', async () => {
+    fs.writeFileSync(path.join(dir, 'ok.authz-test.json'), JSON.stringify({ authorizer: 'a.authorizer.json', cases: [{ name: 'c1', token: 't', signature: 'c2ln', expect: { authenticated: true } }] }, null, 2));
+    fs.writeFileSync(path.join(dir, 'broken.authz-test.json'), JSON.stringify({ authorizer: 'nowhere.authorizer.json', cases: [{ name: 'c1', expect: { authenticatd: true } }] }, null, 2));
+    const ok = await run(dir, 'validate', 'ok.authz-test.json');
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    const bad = await run(dir, 'validate', 'broken.authz-test.json');
+    assert.equal(bad.code, 1, bad.out + bad.err);
+    const lines = bad.out.trim().split('\n');
+    assert.ok(lines.some((l) => /^broken\.authz-test\.json:\d+:\d+: error \w+ .*nowhere\.authorizer\.json/.test(l)), bad.out);
+    assert.ok(lines.some((l) => /authenticatd/.test(l)), 'the misspelt expectation is reported');
+  });
+
   it('--format json lists findings with 1-based positions; --json is the same', async () => {
     const r = await run(dir, 'validate', '--format', 'json', 'bad.authorizer-response.json');
     const out = JSON.parse(r.out);
