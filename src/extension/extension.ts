@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const keys = registerKeys(context, services);
   registerAuthoring(context, services);
   const emulator = registerEmulator(context, services, keys, results);
-  const aws = registerAws(context, services, results);
+  const aws = registerAws(context, services, results, keys);
   return { services, keys, results, emulator, aws };
 }
 

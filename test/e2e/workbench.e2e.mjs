@@ -3,7 +3,11 @@
 // Authorizer Explorer view and the command palette.
 //
 //   node test/e2e/workbench.e2e.mjs                # run the checks
-//   node test/e2e/workbench.e2e.mjs --screenshots  # also refresh docs/images/*.png
+//   node test/e2e/workbench.e2e.mjs --screenshots  # also refresh docs/images/{explorer-welcome,command-palette}.png
+//
+// The workspace is a copy of examples/ without keys/, as on a fresh clone, so the
+// Authorizer Explorer shows its welcome actions. test/e2e/tour.e2e.mjs makes the
+// other README images (explorer.png with the example's key pair among them).
 //
 // Prints one line per check and `[e2e] N passing, N failing`; exit 1 on failure.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -71,8 +75,9 @@ export async function runE2E({ screenshots = false, log = (l) => console.log(l),
     installServer();
     if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node scripts/build.mjs first');
     folder = copyToTemp(workspaceSource(), 'iot-authz-e2e-');
-    server = await startServer({ userSettings: WORKBENCH_SETTINGS });
-    browser = await launchBrowser({ viewport: { width: 1280, height: 800 } });
+    rmSync(join(folder, 'keys'), { recursive: true, force: true }); // generated, git-ignored: absent on a fresh clone
+    server = await startServer({ userSettings: { ...WORKBENCH_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern', 'window.autoDetectColorScheme': false } });
+    browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
     const { page } = browser;
     const payload = [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)]];
 
@@ -101,7 +106,7 @@ export async function runE2E({ screenshots = false, log = (l) => console.log(l),
       await page.mouse.move(800, 600); // no hover tooltip in the screenshot
       await page.waitForTimeout(1000); // let the tree render for the screenshot
     });
-    await shot('explorer.png');
+    await shot('explorer-welcome.png');
 
     await check('the command palette lists the extension commands', async () => {
       const expected = paletteCommands();

@@ -21,3 +21,4 @@ export * from './deploy';
 export * from './testinvoke';
 export * from './remote-case';
 export * from './workspace-keys';
+export * from './testInvokeResult';

@@ -5,6 +5,16 @@ import { createAwsClients, resolveTarget } from '../../core/aws';
 import { Services } from '../services';
 
 const CONNECTED_KEY = 'iotAuthz.aws.connected';
+/** Workspace state: the profile chosen in this workspace ('' = environment credentials). */
+const PROFILE_KEY = 'iotAuthz.aws.profile';
+/** Workspace state: the region chosen in this workspace. */
+const REGION_KEY = 'iotAuthz.aws.region';
+/**
+ * Workspace state: the account's iot:Data-ATS endpoint host, as DescribeEndpoint last answered
+ * for the chosen profile and region. Sign Token's snippets read it (src/extension/keys/signResult.ts)
+ * when the iotAuthz.connection.endpoint setting is empty.
+ */
+export const DATA_ENDPOINT_KEY = 'iotAuthz.aws.dataEndpoint';
 
 /** Regions where AWS IoT Core offers custom authorizers (for the picker; "Other…" allows any). */
 export const IOT_REGIONS = [
@@ -15,9 +25,12 @@ export const IOT_REGIONS = [
 ];
 
 /**
- * Which AWS account and region the extension talks to: settings iotAuthz.aws.profile /
- * .region / .endpoint, falling back to the environment like the AWS CLI. Clients are created
- * on first use (loading the SDK then, never at activation) and cached until the settings change.
+ * Which AWS account and region the extension talks to. The profile and region picked with
+ * Select AWS Profile / Select AWS Region are kept per workspace (workspace state: a profile
+ * name is a personal choice, so it is not written into the repository's .vscode/settings.json);
+ * the settings iotAuthz.aws.profile / .region are the defaults when nothing was picked here,
+ * then the environment decides like the AWS CLI. Clients are created on first use (loading the
+ * SDK then, never at activation) and cached until the choice or the settings change.
  */
 export class AwsConnection implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -35,13 +48,28 @@ export class AwsConnection implements vscode.Disposable {
     return vscode.workspace.getConfiguration('iotAuthz.aws');
   }
 
-  /** The target as the settings describe it (undefined fields: the environment decides). */
+  private get state(): vscode.Memento {
+    return this.services.context.workspaceState;
+  }
+
+  /** The profile picked in this workspace ('' = environment credentials), or undefined when none was. */
+  get chosenProfile(): string | undefined {
+    return this.state.get<string>(PROFILE_KEY);
+  }
+
+  /** The region picked in this workspace, or undefined. */
+  get chosenRegion(): string | undefined {
+    return this.state.get<string>(REGION_KEY) || undefined;
+  }
+
+  /** The target: this workspace's choice, else the settings (undefined fields: the environment decides). */
   target(overrides: { region?: string } = {}): AwsTarget {
     const c = this.config();
     const endpoint = c.get<string>('endpoint')?.trim() || undefined;
+    const chosen = this.chosenProfile;
     return {
-      profile: c.get<string>('profile')?.trim() || undefined,
-      region: overrides.region || c.get<string>('region')?.trim() || undefined,
+      profile: chosen !== undefined ? chosen || undefined : c.get<string>('profile')?.trim() || undefined,
+      region: overrides.region || this.chosenRegion || c.get<string>('region')?.trim() || undefined,
       endpoints: endpoint ? { iot: endpoint, lambda: endpoint } : undefined,
       env: process.env,
     };
@@ -69,13 +97,41 @@ export class AwsConnection implements vscode.Disposable {
     this.invalidate();
   }
 
-  /** Saves profile and region (workspace settings when a folder is open, else user settings). */
+  /**
+   * Saves this workspace's choice (workspace state) and marks it connected. `profile`: a name,
+   * '' for the environment's credentials, undefined to keep the current choice; same for region.
+   * A different account or region forgets the remembered data endpoint.
+   */
   async save(profile: string | undefined, region: string | undefined): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await this.config().update('profile', profile || undefined, target);
-    await this.config().update('region', region || undefined, target);
+    const before = JSON.stringify([this.chosenProfile, this.chosenRegion]);
+    if (profile !== undefined) await this.state.update(PROFILE_KEY, profile);
+    if (region !== undefined) await this.state.update(REGION_KEY, region || undefined);
+    if (JSON.stringify([this.chosenProfile, this.chosenRegion]) !== before) await this.state.update(DATA_ENDPOINT_KEY, undefined);
     await this.setConnected(true);
   }
+
+  /** Forgets this workspace's profile and region choice (the settings and environment decide again). */
+  async forgetChoice(): Promise<void> {
+    await this.state.update(PROFILE_KEY, undefined);
+    await this.state.update(REGION_KEY, undefined);
+    await this.state.update(DATA_ENDPOINT_KEY, undefined);
+    this.invalidate();
+  }
+
+  /** The account's data endpoint as DescribeEndpoint last answered in this workspace. */
+  get dataEndpoint(): string | undefined {
+    return this.state.get<string>(DATA_ENDPOINT_KEY) || undefined;
+  }
+
+  async rememberDataEndpoint(host: string | undefined): Promise<void> {
+    if (!host || host === this.dataEndpoint) return;
+    await this.state.update(DATA_ENDPOINT_KEY, host);
+    this.dataEndpointChanged.fire(host);
+  }
+
+  private readonly dataEndpointChanged = new vscode.EventEmitter<string>();
+  /** Fires when a new data endpoint was remembered (status bar tooltip). */
+  readonly onDidChangeDataEndpoint = this.dataEndpointChanged.event;
 
   invalidate(): void {
     const old = this.cached;
@@ -103,8 +159,11 @@ export class AwsConnection implements vscode.Disposable {
    * Runs an AWS call with a cancellable progress notification; the AbortSignal follows the
    * Cancel button. AuthzErrors propagate (the command runner shows them).
    */
-  async run<T>(title: string, fn: (c: AwsClients, signal: AbortSignal) => Promise<T>, overrides: { region?: string } = {}): Promise<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+  async run<T>(title: string, fn: (c: AwsClients, signal: AbortSignal) => Promise<T>, overrides: { region?: string; inView?: boolean } = {}): Promise<T> {
+    // Explorer listings show progress in the view (no notification per expansion); commands get
+    // a cancellable notification whose Cancel aborts the SDK call.
+    const location = overrides.inView ? { viewId: 'iotAuthz.explorer' } : vscode.ProgressLocation.Notification;
+    return vscode.window.withProgress({ location, title, cancellable: !overrides.inView }, async (_p, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
       const started = Date.now();
@@ -127,6 +186,7 @@ export class AwsConnection implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+    this.dataEndpointChanged.dispose();
     void this.cached?.clients.then((c) => c.destroy(), () => undefined);
   }
 }

@@ -18,11 +18,14 @@ interface ResultItem extends vscode.QuickPickItem {
   run(): Promise<void>;
 }
 
-/** Snippet options beyond the names: the endpoint setting, a sample topic and client id. */
-export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string): ConnectionSnippets {
+/** Workspace state where the AWS feature remembers the account's iot:Data-ATS endpoint (src/extension/aws/connection.ts). */
+const AWS_DATA_ENDPOINT_KEY = 'iotAuthz.aws.dataEndpoint';
+
+/** Snippet options beyond the names: the endpoint (argument, setting, then the one AWS told us), a sample topic and client id. */
+export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string, remembered?: string): ConnectionSnippets {
   const configured = vscode.workspace.getConfiguration('iotAuthz.connection').get<string>('endpoint');
   return connectionSnippets({
-    endpoint: endpoint || configured || PLACEHOLDER_ENDPOINT,
+    endpoint: endpoint || configured || remembered || PLACEHOLDER_ENDPOINT,
     authorizerName: names.authorizerName,
     tokenKeyName: names.tokenKeyName,
     token: signed.token,
@@ -38,10 +41,11 @@ export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoin
  */
 export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoint?: string): Promise<void> {
   const { services } = f;
+  const remembered = services.context.workspaceState.get<string>(AWS_DATA_ENDPOINT_KEY) || undefined;
   const snippet = (key: SnippetKey, what: string) => async () => {
     const names = await connectionNames(services.context.workspaceState, services.prompts);
     if (!names) return;
-    await copyToClipboard(services, snippetsFor(signed, names, endpoint)[key], what);
+    await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered)[key], what);
   };
   const items: ResultItem[] = [
     { label: '$(copy) Signature (base64)', description: signed.signature.slice(0, 24) + '…', detail: 'For the x-amz-customauthorizer-signature header', run: () => copyToClipboard(services, signed.signature, 'the signature') },
@@ -57,7 +61,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
       run: async () => {
         const names = await connectionNames(services.context.workspaceState, services.prompts);
         if (!names) return;
-        const s = snippetsFor(signed, names, endpoint);
+        const s = snippetsFor(signed, names, endpoint, remembered);
         const content = [
           `# Signed token`,
           ``,

@@ -74,6 +74,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     await vscode.workspace.getConfiguration('iotAuthz.aws').update('profile', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('iotAuthz.aws').update('region', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('iotAuthz.aws.disconnect');
+    await (await getApi()).aws.connection.forgetChoice();
     for (const k of ENV_KEYS) {
       if (savedEnv[k] === undefined) delete process.env[k];
       else process.env[k] = savedEnv[k];
@@ -113,7 +114,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     assert.match(String((await s!.getTreeItem()).description), /it · us-east-1/);
     const children = await s!.getChildren!();
     assert.deepEqual(await labels(children), ['listed-1', 'listed-2']);
-    assert.equal((await children[1].getTreeItem()).contextValue, 'awsAuthorizer.default');
+    assert.equal((await children[1].getTreeItem()).contextValue, 'awsAuthorizer.ACTIVE.default');
     assert.equal(sdkInCache(), true, 'the SDK chunk is loaded at the first AWS call');
   });
 
@@ -204,7 +205,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     const nodes = await waitFor(async () => {
       const children = await (await awsSection())!.getChildren!();
       const items = await Promise.all(children.map((c) => c.getTreeItem()));
-      return items.find((i) => i.label === 'it-authz' && i.contextValue === 'awsAuthorizer.default') ? items : undefined;
+      return items.find((i) => i.label === 'it-authz' && /^awsAuthorizer\.ACTIVE\.default/.test(String(i.contextValue))) ? items : undefined;
     }, 10_000, 100, 'it-authz marked default');
     assert.ok(nodes.length >= 3);
   });

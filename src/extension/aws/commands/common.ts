@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listAuthorizers, pemFileFingerprint, WorkspaceKey } from '../../../core/aws';
+import { AuthorizerDescription, AuthorizerStatus, describeAuthorizer, listAuthorizers, pemFileFingerprint, updateAuthorizer, WorkspaceKey } from '../../../core/aws';
 import { AuthorizerNode } from '../explorer/authorizerNode';
 import { AwsFeature } from '../feature';
 
@@ -16,14 +16,14 @@ export function nameOf(ref: AuthorizerRef): string | undefined {
 export async function pickAuthorizer(f: AwsFeature, ref: AuthorizerRef, title: string): Promise<string | undefined> {
   const given = nameOf(ref);
   if (given) return given;
-  const list = f.section.lastNodes?.map((n) => ({ name: n.authorizerName, isDefault: n.isDefault })) ??
-    (await f.connection.run('Listing custom authorizers', async (c, signal) => (await listAuthorizers(c, { signal })).map((a) => ({ name: a.authorizerName, isDefault: false }))));
+  const list = f.section.lastNodes?.map((n) => ({ name: n.authorizerName, isDefault: n.isDefault, status: n.status })) ??
+    (await f.connection.run('Listing custom authorizers', async (c, signal) => (await listAuthorizers(c, { signal })).map((a) => ({ name: a.authorizerName, isDefault: false, status: undefined as string | undefined }))));
   if (!list.length) {
     void f.services.prompts.info('There are no custom authorizers in this account and region.');
     return undefined;
   }
   const picked = await f.services.prompts.quickPick(
-    list.map((a) => ({ label: a.name, description: a.isDefault ? 'default' : undefined })),
+    list.map((a) => ({ label: a.name, description: [a.status, a.isDefault ? 'default' : undefined].filter(Boolean).join(' · ') || undefined })),
     { title, placeHolder: 'Custom authorizer' },
   );
   return picked?.label;
@@ -51,4 +51,40 @@ export async function showJson(value: unknown): Promise<vscode.TextDocument> {
 /** Plain objects only (menus pass Uris and tree nodes). */
 export function isArgs<T extends object>(a: unknown): a is T {
   return typeof a === 'object' && a !== null && Object.getPrototypeOf(a) === Object.prototype;
+}
+
+/** Arguments of the commands that change an authorizer after a confirmation. */
+export interface ConfirmArgs {
+  authorizerName?: string;
+  /** true: the caller already confirmed (tests, automation); no question is asked. */
+  confirm?: boolean;
+}
+
+/** True when the argument object says the caller confirmed. */
+export function preConfirmed(ref: unknown): boolean {
+  return isArgs<ConfirmArgs>(ref) && ref.confirm === true;
+}
+
+/** Activate / Deactivate: UpdateAuthorizer status after a confirmation. Returns the new description, or undefined when declined. */
+export async function changeStatus(f: AwsFeature, ref: AuthorizerRef | ConfirmArgs, status: AuthorizerStatus): Promise<AuthorizerDescription | undefined> {
+  const verb = status === 'ACTIVE' ? 'Activate' : 'Deactivate';
+  const name = await pickAuthorizer(f, ref as AuthorizerRef, `${verb} Authorizer`);
+  if (!name) return undefined;
+  const region = f.connection.describe().region;
+  if (!preConfirmed(ref)) {
+    const detail =
+      status === 'ACTIVE'
+        ? 'Devices that name it (or use it as the default authorizer) can connect through it again.'
+        : 'IoT Core then refuses new connections that name it; connected devices stay connected until they reconnect.';
+    const ok = await f.services.prompts.confirm(`${verb} authorizer '${name}' in ${region}?`, detail, verb);
+    if (ok !== verb) return undefined;
+  }
+  const d = await f.connection.run(`${verb === 'Activate' ? 'Activating' : 'Deactivating'} ${name}`, async (c, signal) => {
+    await updateAuthorizer(c, { authorizerName: name, status }, { signal });
+    return describeAuthorizer(c, name, { signal });
+  });
+  f.services.log.info(`${verb}d authorizer ${d.authorizerArn}: ${d.status}.`);
+  f.section.refresh();
+  void f.services.prompts.info(`Authorizer '${name}' is now ${d.status ?? status}.`);
+  return d;
 }

@@ -69,37 +69,3 @@ export async function doctorCommand(f: AwsFeature, ref: AuthorizerRef | DoctorAr
   }
   return { status: overallStatus(checks), checks, fixed };
 }
-
-export async function addPermissionCommand(f: AwsFeature, ref: AuthorizerRef | { authorizerName?: string; confirm?: boolean }): Promise<string | undefined> {
-  const name = await pickAuthorizer(f, ref as AuthorizerRef, 'Allow IoT to Invoke the Lambda');
-  if (!name) return undefined;
-  const { checks } = await f.connection.run(`Checking ${name}`, (c, signal) => diagnoseAuthorizer(c, name, { signal, domains: false }));
-  const perm = checks.find((c) => c.id === 'lambda.permission');
-  if (!perm || perm.fix?.kind !== 'add-permission') {
-    void f.services.prompts.info(perm ? perm.message : 'The Lambda function could not be checked.');
-    return undefined;
-  }
-  const req = perm.fix.request;
-  const skipConfirm = isArgs<{ confirm?: boolean }>(ref) && ref.confirm === false;
-  if (!skipConfirm) {
-    const detail = `aws lambda add-permission --function-name ${req.FunctionName} --statement-id ${req.StatementId} --action ${req.Action} --principal ${req.Principal} --source-arn ${req.SourceArn} --source-account ${req.SourceAccount}`;
-    if ((await f.services.prompts.confirm(`Let AWS IoT invoke the Lambda for '${name}'?`, detail, 'Add Permission')) !== 'Add Permission') return undefined;
-  }
-  const statement = await f.connection.run('Adding the Lambda permission', (c, signal) => addInvokePermission(c, req, { signal }));
-  void f.services.prompts.info(`Added statement ${req.StatementId} to ${req.FunctionName}.`);
-  return statement;
-}
-
-export async function setDefaultCommand(f: AwsFeature, ref: AuthorizerRef | { authorizerName?: string; confirm?: boolean }): Promise<boolean> {
-  const name = await pickAuthorizer(f, ref as AuthorizerRef, 'Set as Default Authorizer');
-  if (!name) return false;
-  const skipConfirm = isArgs<{ confirm?: boolean }>(ref) && ref.confirm === false;
-  if (!skipConfirm) {
-    const ok = await f.services.prompts.confirm(`Make '${name}' the account's default authorizer?`, 'Devices that connect without naming an authorizer will use it.', 'Set as Default');
-    if (ok !== 'Set as Default') return false;
-  }
-  await f.connection.run(`Setting ${name} as default`, (c, signal) => setDefaultAuthorizer(c, name, { signal }));
-  f.section.refresh();
-  void f.services.prompts.info(`'${name}' is now the default authorizer.`);
-  return true;
-}

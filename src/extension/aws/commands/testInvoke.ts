@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
-import { AuthzError } from '../../../core/errors';
+import { AuthzError, errorText } from '../../../core/errors';
 import {
+  AuthorizerDescription,
   buildTestInvokeInput,
   describeAuthorizer,
   describeDataEndpoint,
   GatewayProtocol,
   testInvokeAuthorizer,
+  testInvokeToConnectionResult,
   testInvokeWarnings,
   TestInvokeResult,
 } from '../../../core/aws';
-import type { PanelResult } from '../../panels/model';
+import type { ConnectionInput } from '../../../core/emulator/event';
+import { OperationInput, parseOperation } from '../../../core/emulator/operations';
+import type { ConnectionResult } from '../../../core/emulator/pipeline';
+import type { ResultsModel } from '../../panels/model';
 import { AwsFeature } from '../feature';
 import { AuthorizerRef, isArgs, pickAuthorizer, showJson } from './common';
 
@@ -21,8 +26,26 @@ export interface TestInvokeArgs {
   clientId?: string;
   username?: string;
   password?: string;
+  /**
+   * Operations whose decision the panel shows ("iot:Publish a/b", {action, resource}, or one
+   * string "iot:Publish a; iot:Subscribe b"). Default: asked in interactive runs; with an
+   * argument object, the iotAuthz.emulator.defaultOperations setting.
+   */
+  operations?: OperationInput[] | string;
   /** Show the result (panel or JSON editor); default true. */
   show?: boolean;
+}
+
+/** Everything one Test in AWS produced: what was sent, AWS's answer and its evaluation. */
+export interface TestInvokeRun {
+  authorizer: AuthorizerDescription;
+  protocol: GatewayProtocol;
+  /** What the device sent, in the emulator's terms (for the local comparison and the panel). */
+  input: ConnectionInput;
+  operations: OperationInput[];
+  raw: TestInvokeResult;
+  /** AWS's answer as a ConnectionResult: response validated, policies evaluated for the operations. */
+  result: ConnectionResult;
 }
 
 const PROTOCOL_ITEMS: Array<vscode.QuickPickItem & { value: GatewayProtocol }> = [
@@ -31,14 +54,26 @@ const PROTOCOL_ITEMS: Array<vscode.QuickPickItem & { value: GatewayProtocol }> =
   { label: 'MQTT over WebSockets', description: 'token in the upgrade request', value: 'wss' },
 ];
 
+export const PROTOCOL_LABEL: Record<GatewayProtocol, string> = { https: 'HTTPS', mqtt: 'MQTT', wss: 'MQTT over WebSockets' };
+
+/** "iot:Publish a; iot:Subscribe b" (or one per line) → operations. */
+function splitOperations(text: string): string[] {
+  return text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /**
- * Test in AWS: TestInvokeAuthorizer with the HTTP / MQTT / TLS contexts a device of the chosen
- * protocol produces (a bare token test passes where devices fail).
+ * Asks what the device sends (what `args` does not give), calls TestInvokeAuthorizer with the
+ * HTTP / MQTT / TLS contexts a device of that protocol produces, and evaluates the answer like a
+ * local run. Undefined when the user cancelled.
  */
-export async function testInvokeCommand(f: AwsFeature, ref: AuthorizerRef | TestInvokeArgs): Promise<TestInvokeResult | undefined> {
+export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvokeArgs, title = 'Test Authorizer in AWS'): Promise<TestInvokeRun | undefined> {
+  const interactive = !isArgs<TestInvokeArgs>(ref);
   const args: TestInvokeArgs = isArgs<TestInvokeArgs>(ref) ? ref : {};
   const { prompts } = f.services;
-  const name = await pickAuthorizer(f, ref as AuthorizerRef, 'Test Authorizer in AWS');
+  const name = await pickAuthorizer(f, ref as AuthorizerRef, title);
   if (!name) return undefined;
   const { authorizer, endpoint } = await f.connection.run(`Describing ${name}`, async (c, signal) => {
     const authorizer = await describeAuthorizer(c, name, { signal });
@@ -51,6 +86,7 @@ export async function testInvokeCommand(f: AwsFeature, ref: AuthorizerRef | Test
     }
     return { authorizer, endpoint };
   });
+  if (endpoint) await f.connection.rememberDataEndpoint(endpoint);
   let protocol = args.protocol;
   if (!protocol) {
     const picked = await prompts.quickPick(PROTOCOL_ITEMS, { title: `Test ${name} in AWS: how does the device connect?` });
@@ -75,35 +111,95 @@ export async function testInvokeCommand(f: AwsFeature, ref: AuthorizerRef | Test
     password = await prompts.inputBox({ title: `Test ${name} in AWS: MQTT password`, prompt: 'As the device sends it (empty for none)', password: true });
     if (password === undefined) return undefined;
   }
-  const input = buildTestInvokeInput({
+  const arnParts = /^arn:[^:]+:iot:([^:]*):([^:]*):/.exec(authorizer.authorizerArn);
+  const [region, account] = [arnParts?.[1] || f.connection.describe().region, arnParts?.[2] || '123456789012'];
+  let operations: OperationInput[];
+  if (args.operations !== undefined) operations = typeof args.operations === 'string' ? splitOperations(args.operations) : args.operations;
+  else {
+    const defaults = vscode.workspace.getConfiguration('iotAuthz.emulator').get<string[]>('defaultOperations') ?? ['iot:Publish test/topic'];
+    if (!interactive) operations = defaults;
+    else {
+      const text = await prompts.inputBox({
+        title: `Test ${name} in AWS: operations to check against the returned policies`,
+        prompt: 'Action and resource, separated by ";" (e.g. iot:Publish devices/d1/telemetry; iot:Subscribe devices/d1/#). Empty: none.',
+        value: defaults.join('; '),
+        validateInput: (v) => {
+          try {
+            for (const op of splitOperations(v)) parseOperation(op, region, account);
+            return undefined;
+          } catch (e) {
+            return errorText(e);
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+      operations = splitOperations(text);
+    }
+  }
+  const clientId = protocol === 'https' ? undefined : (args.clientId ?? 'iot-authz-test');
+  const tokenSent = token === '' && authorizer.signingDisabled ? undefined : token;
+  const signatureSent = signature?.trim() || undefined;
+  const request = buildTestInvokeInput({
     authorizerName: name,
     protocol,
-    token: token === '' && authorizer.signingDisabled ? undefined : token,
-    tokenSignature: signature?.trim() || undefined,
+    token: tokenSent,
+    tokenSignature: signatureSent,
     tokenKeyName: authorizer.tokenKeyName,
     dataEndpoint: endpoint,
-    clientId: args.clientId,
+    clientId,
     username: username || undefined,
     password: password || undefined,
   });
-  for (const w of testInvokeWarnings(input)) f.services.log.warn(`Test in AWS: ${w}`);
-  const r = await f.connection.run(`TestInvokeAuthorizer ${name}`, (c, signal) => testInvokeAuthorizer(c, input, { signal }));
-  f.services.log.info(`TestInvokeAuthorizer ${name} (${protocol}): isAuthenticated ${r.isAuthenticated}, principalId ${r.principalId ?? '-'}, ${r.policyDocuments.length} policy document(s).`);
-  if (args.show !== false) {
-    if (f.results) {
-      const result: PanelResult = {
-        outcome: r.isAuthenticated ? 'accepted' : 'rejected',
-        summary: r.isAuthenticated ? `AWS authenticated the token as ${r.principalId ?? '(no principalId)'}.` : 'AWS answered isAuthenticated: false.',
-        protocol,
-        authorizerName: name,
-        authenticated: r.isAuthenticated,
-        principalId: r.principalId,
-        response: r,
-        refreshAfterInSeconds: r.refreshAfterInSeconds,
-        disconnectAfterInSeconds: r.disconnectAfterInSeconds,
-      };
-      await f.results.show({ source: 'aws', result, input: { protocol, token, signature, clientId: args.clientId, username, password } });
-    } else await showJson(r);
+  for (const w of testInvokeWarnings(request)) f.services.log.warn(`Test in AWS: ${w}`);
+  const started = Date.now();
+  const raw = await f.connection.run(`TestInvokeAuthorizer ${name}`, (c, signal) => testInvokeAuthorizer(c, request, { signal }));
+  f.services.log.info(`TestInvokeAuthorizer ${name} (${protocol}): isAuthenticated ${raw.isAuthenticated}, principalId ${raw.principalId ?? '-'}, ${raw.policyDocuments.length} policy document(s).`);
+  const result = testInvokeToConnectionResult({
+    authorizerName: name,
+    authorizerArn: authorizer.authorizerArn,
+    region,
+    account,
+    protocol,
+    result: raw,
+    clientId,
+    operations,
+    signingDisabled: authorizer.signingDisabled,
+    elapsedMs: Date.now() - started,
+  });
+  const input: ConnectionInput = {
+    protocol,
+    ...(tokenSent !== undefined ? { token: tokenSent } : {}),
+    ...(signatureSent !== undefined ? { signature: signatureSent } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(endpoint ? { serverName: endpoint } : {}),
+  };
+  return { authorizer, protocol, input, operations, raw, result };
+}
+
+/** The results-panel model of a Test in AWS (source 'aws'). */
+export function awsModel(run: TestInvokeRun): ResultsModel {
+  return {
+    title: `${run.authorizer.authorizerName} (${PROTOCOL_LABEL[run.protocol]}, AWS): ${run.result.outcome}`,
+    source: 'aws',
+    result: run.result,
+    input: run.input,
+  };
+}
+
+/**
+ * Test in AWS: TestInvokeAuthorizer with the contexts a device of the chosen protocol produces
+ * (a bare token test passes where devices fail). The answer opens in the results panel with
+ * the returned policies evaluated for the requested operations and the response validated.
+ */
+export async function testInvokeCommand(f: AwsFeature, ref: AuthorizerRef | TestInvokeArgs): Promise<TestInvokeResult | undefined> {
+  const run = await runTestInvoke(f, ref);
+  if (!run) return undefined;
+  const show = !isArgs<TestInvokeArgs>(ref) || ref.show !== false;
+  if (show) {
+    if (f.results) await f.results.show(awsModel(run));
+    else await showJson(run.raw);
   }
-  return r;
+  return run.raw;
 }

@@ -1,23 +1,38 @@
 import * as vscode from 'vscode';
 import { AuthzError, errorText } from '../../../core/errors';
-import { describeDefaultAuthorizer, listAuthorizers } from '../../../core/aws';
+import { describeDataEndpoint, describeDefaultAuthorizer, listAuthorizers } from '../../../core/aws';
 import { ExplorerNode, ExplorerSection } from '../../explorer/explorerProvider';
 import { ActionNode } from '../../explorer/actionNode';
 import { Services } from '../../services';
 import { AwsConnection } from '../connection';
+import type { AwsFeature } from '../feature';
+import { findLocalDefinitions, LocalDefinition } from '../localDefinitions';
 import { AuthorizerNode } from './authorizerNode';
 import { MessageNode } from './messageNode';
 
 const FIX_COMMAND: Record<string, { label: string; command: string }> = {
-  AWS_NO_CREDENTIALS: { label: 'Select AWS Profile…', command: 'iotAuthz.aws.connect' },
-  AWS_PROFILE_NOT_FOUND: { label: 'Select AWS Profile…', command: 'iotAuthz.aws.connect' },
-  AWS_NO_REGION: { label: 'Select AWS Profile and Region…', command: 'iotAuthz.aws.connect' },
+  AWS_NO_CREDENTIALS: { label: 'Select AWS Profile…', command: 'iotAuthz.aws.selectProfile' },
+  AWS_PROFILE_NOT_FOUND: { label: 'Select AWS Profile…', command: 'iotAuthz.aws.selectProfile' },
+  AWS_NO_REGION: { label: 'Select AWS Region…', command: 'iotAuthz.aws.selectRegion' },
   AWS_SSO_EXPIRED: { label: 'Retry after `aws sso login`', command: 'iotAuthz.aws.refresh' },
 };
 
+/** Soft: a failure of an optional call becomes undefined (cancellation still propagates). */
+async function soft<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
+    return undefined;
+  }
+}
+
 /**
- * The "AWS" section: the authorizers of the connected account and region. Shown once the
- * user connected; collapsed, so nothing calls AWS (or loads the SDK) until it is expanded.
+ * The "AWS" section: "profile · region", then the authorizers of that account and region with
+ * their status and the default mark. Shown once the user connected in this workspace;
+ * collapsed, so nothing calls AWS (or loads the SDK) until it is expanded. Listing costs two
+ * ListAuthorizers calls (all, then INACTIVE only: the listing carries no status) instead of one
+ * DescribeAuthorizer per authorizer; the details load when an authorizer is expanded.
  */
 export class AwsSection implements ExplorerSection {
   readonly order = 40;
@@ -26,6 +41,8 @@ export class AwsSection implements ExplorerSection {
   /** The last listing, for tests and for commands that pick an authorizer. */
   lastNodes: AuthorizerNode[] | undefined;
   lastError: AuthzError | undefined;
+  /** Set by registerAws (nodes need the feature for their lazy loads). */
+  feature: AwsFeature | undefined;
 
   constructor(
     private readonly services: Services,
@@ -39,6 +56,11 @@ export class AwsSection implements ExplorerSection {
     this.changed.fire(undefined);
   }
 
+  /** Redraws one node (its item and, when expanded, its children). */
+  nodeChanged(node: ExplorerNode): void {
+    this.changed.fire(node);
+  }
+
   async hasContent(): Promise<boolean> {
     return this.connection.isConnected;
   }
@@ -49,23 +71,41 @@ export class AwsSection implements ExplorerSection {
     item.id = 'section:aws';
     item.iconPath = new vscode.ThemeIcon('cloud');
     item.description = `${d.profile} · ${d.region}${d.endpoint ? ` · ${d.endpoint}` : ''}`;
-    item.tooltip = 'Custom authorizers deployed in this account and region. Expand to list them (calls iot:ListAuthorizers).';
+    const data = this.connection.dataEndpoint;
+    item.tooltip = `Custom authorizers of profile ${d.profile} in ${d.region}${data ? ` (data endpoint ${data})` : ''}. Expand to list them (calls iot:ListAuthorizers).`;
     item.contextValue = 'awsSection';
     return item;
   }
 
   async getChildren(): Promise<ExplorerNode[]> {
+    const f = this.feature;
     try {
-      const nodes = await this.connection.run('Listing custom authorizers', async (c, signal) => {
-        const list = await listAuthorizers(c, { signal });
-        let def: string | undefined;
-        try {
-          def = (await describeDefaultAuthorizer(c, { signal }))?.authorizerName;
-        } catch (e) {
-          if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
-        }
-        return list.map((a) => new AuthorizerNode(a, a.authorizerName === def, c.target.region));
-      });
+      const locals = await findLocalDefinitions().catch(() => [] as LocalDefinition[]);
+      const nodes = await this.connection.run(
+        'Listing custom authorizers',
+        async (c, signal) => {
+          const [list, inactive, def, endpoint] = await Promise.all([
+            listAuthorizers(c, { signal }),
+            soft(listAuthorizers(c, { signal, status: 'INACTIVE' })),
+            soft(describeDefaultAuthorizer(c, { signal })),
+            soft(describeDataEndpoint(c, { signal })),
+          ]);
+          if (endpoint) void this.connection.rememberDataEndpoint(endpoint);
+          const inactiveNames = inactive ? new Set(inactive.map((a) => a.authorizerName)) : undefined;
+          return list.map(
+            (a) =>
+              new AuthorizerNode(
+                f!,
+                a,
+                a.authorizerName === def?.authorizerName,
+                c.target.region,
+                inactiveNames ? (inactiveNames.has(a.authorizerName) ? 'INACTIVE' : 'ACTIVE') : undefined,
+                locals.find((l) => l.authorizerName === a.authorizerName && l.hasHandler),
+              ),
+          );
+        },
+        { inView: true },
+      );
       this.lastNodes = nodes;
       this.lastError = undefined;
       if (!nodes.length) return [new MessageNode('No custom authorizers in this region', 'info'), new ActionNode('Deploy Authorizer Definition…', 'iotAuthz.aws.deploy', 'cloud-upload')];

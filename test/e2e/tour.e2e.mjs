@@ -1,0 +1,421 @@
+// A UI tour of the real VS Code 1.100 web workbench with the extension loaded,
+// on a copy of examples/: the Authorizer Explorer with the walkthrough key
+// pair, diagnostics and a quick fix in a flawed authorizer response, the
+// example's test cases run from the Test Explorer, Run Authorizer Locally with
+// its results panel, and Sign Token's copy actions. Each step is a check on
+// what a person sees; with --screenshots it also writes the README images:
+//
+//   node test/e2e/tour.e2e.mjs                # run the checks
+//   node test/e2e/tour.e2e.mjs --screenshots  # also refresh docs/images/{explorer,diagnostics,test-explorer,results-panel,sign-token}.png
+//
+// Needs dist/ (node scripts/build.mjs). Prints one line per check and
+// `[e2e] N passing, N failing`; exit 1 on failure. A failed check saves a
+// screenshot under test-results/.
+import { execFileSync } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, installServer, startServer } from '../../scripts/vscode-server.mjs';
+import { WORKBENCH_SETTINGS, copyToTemp, launchBrowser, remoteUri, workbenchUrl } from '../runner/browser.mjs';
+
+const IMAGES = join(REPO_ROOT, 'docs', 'images');
+const RESULTS = join(REPO_ROOT, 'test-results');
+const VIEWPORT = { width: 1400, height: 900 };
+const SETTINGS = {
+  ...WORKBENCH_SETTINGS,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'window.autoDetectColorScheme': false,
+  // The Test Results panel would cover the results panel's webview later on.
+  'testing.automaticallyOpenTestResults': 'neverOpen',
+};
+const TOKEN = 'MyStringThatNeedsToBeSigned';
+const FLAWED = 'mistakes/flawed.authorizer-response.json';
+/** The codes the flawed response must show in the Problems panel. */
+const FLAWED_CODES = ['RESPONSE_PRINCIPAL_ID_INVALID', 'RESPONSE_TIME_OUT_OF_RANGE', 'IOT_STATEMENT_NEVER_MATCHES', 'IOT_RESOURCE_TYPE_MISMATCH', 'IOT_MQTT_WILDCARD_IN_TOPIC'];
+/** Sign Token's copy actions, as the quick pick labels them. */
+const COPY_ACTIONS = ['Signature (base64)', 'Signature, URL-encoded', 'curl: HTTPS publish', 'MQTT username', 'mosquitto_pub', 'mqtt.js', 'AWS IoT Device SDK v2: JavaScript', 'AWS IoT Device SDK v2: Python'];
+
+/** Removes terminal colour codes (Playwright colours its call logs). */
+function stripAnsi(s) {
+  return s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+}
+
+/** "AB:CD:…" SHA-256 of the DER public key, as the explorer shows it. */
+function fingerprintOf(pemFile) {
+  const der = createPublicKey(readFileSync(pemFile)).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g).join(':');
+}
+
+/** The example's test cases, by file, from the test-case files themselves. */
+function exampleCases(folder) {
+  const out = {};
+  for (const f of ['walkthrough.authz-test.json', 'walkthrough-mqtt.authz-test.json']) out[f] = JSON.parse(readFileSync(join(folder, f), 'utf8')).cases.map((c) => c.name);
+  return out;
+}
+
+/**
+ * Runs the tour. Options: screenshots (bool), log(line), timeoutMs.
+ * Resolves to { passed, failed, checks: [{ name, ok, error }] }.
+ */
+export async function runTour({ screenshots = false, log = (l) => console.log(l), timeoutMs = 240_000 } = {}) {
+  const t0 = Date.now();
+  const checks = [];
+  let server;
+  let browser;
+  let folder;
+  let timer;
+  const check = async (name, fn) => {
+    const t = Date.now();
+    try {
+      await fn();
+      checks.push({ name, ok: true });
+      log(`[e2e] ok   ${name} (${Date.now() - t} ms)`);
+      return true;
+    } catch (e) {
+      // The first line, and for a Playwright timeout what it was waiting for.
+      const lines = (e instanceof Error ? e.message : String(e)).split('\n');
+      const waiting = lines.find((l) => /waiting for/.test(l));
+      const msg = waiting ? `${lines[0]} ${stripAnsi(waiting).trim()}` : lines[0];
+      checks.push({ name, ok: false, error: msg });
+      log(`[e2e] FAIL ${name}: ${msg}`);
+      if (browser) {
+        mkdirSync(RESULTS, { recursive: true });
+        const file = join(RESULTS, `tour-failure-${checks.length}.png`);
+        await browser.page.screenshot({ path: file }).catch(() => undefined);
+        log(`[e2e]      screenshot: ${file}`);
+      }
+      // Leave no prompt or menu open for the next step.
+      await browser?.page.keyboard.press('Escape').catch(() => undefined);
+      await browser?.page.keyboard.press('Escape').catch(() => undefined);
+      return false;
+    }
+  };
+  const shot = async (name) => {
+    if (!screenshots) return;
+    mkdirSync(IMAGES, { recursive: true });
+    await browser.page.screenshot({ path: join(IMAGES, name) });
+    log(`[e2e] screenshot docs/images/${name}`);
+  };
+
+  const work = async () => {
+    installServer();
+    for (const f of ['extension.js', 'cli.js']) {
+      if (!existsSync(join(REPO_ROOT, 'dist', f))) throw new Error(`dist/${f} is missing: run node scripts/build.mjs first`);
+    }
+    // The workspace: examples/ as a new user has it (no keys yet); the
+    // example's own test run makes the walkthrough key pair, as documented.
+    folder = copyToTemp(join(REPO_ROOT, 'examples'), 'iot-authz-tour-');
+    rmSync(join(folder, 'keys'), { recursive: true, force: true });
+    // The example files name their schemas as "../schemas/…", as in the repository.
+    cpSync(join(REPO_ROOT, 'schemas'), join(folder, '..', 'schemas'), { recursive: true });
+    try {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'test', '.'], { cwd: folder, stdio: 'pipe', encoding: 'utf8' });
+    } catch (e) {
+      throw new Error(`iot-authz test on the example failed (exit ${e.status}): ${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: e });
+    }
+    const fingerprint = fingerprintOf(join(folder, 'keys', 'walkthrough.public.pem'));
+    const cases = exampleCases(folder);
+
+    server = await startServer({ userSettings: SETTINGS });
+    browser = await launchBrowser({ viewport: VIEWPORT });
+    const { page } = browser;
+    page.setDefaultTimeout(15_000); // no step waits on Playwright's 30 s default
+    const payload = [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)]];
+
+    // ---- helpers on the workbench -------------------------------------------
+    const quickInput = page.locator('.quick-input-widget');
+    const qiInput = quickInput.locator('input.input');
+    const qiRows = quickInput.locator('.quick-input-list .monaco-list-row');
+    const qiTitle = quickInput.locator('.quick-input-title');
+    const sidebar = page.locator('.part.sidebar');
+    const activity = (label) => page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${label}"]`).first();
+    const parkMouse = () => page.mouse.move(VIEWPORT.width - 10, VIEWPORT.height - 60); // no hover tooltips in screenshots
+    /** Waits until the quick input shows `title` (a string it contains, or a RegExp). */
+    const waitForTitle = async (title, timeout = 15_000) => {
+      await quickInput.waitFor({ state: 'visible', timeout });
+      await qiTitle.filter({ hasText: title }).waitFor({ state: 'visible', timeout });
+    };
+    /** A RegExp matching exactly `text` (surrounding spaces allowed). */
+    const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    /** Runs a command from the palette by its exact label ("Category: Title"). */
+    const runCommand = async (label) => {
+      await page.keyboard.press('F1');
+      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await qiInput.fill(`>${label}`);
+      const row = qiRows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await row.click();
+    };
+    /** Opens a workspace file through Quick Open. */
+    const openFile = async (relPath) => {
+      const name = relPath.split('/').pop();
+      await page.keyboard.press('Control+P');
+      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await qiInput.fill(relPath);
+      // Quick Open re-sorts its list as results arrive: wait until our file is the focused row, then Enter.
+      await qiRows.and(page.locator('.focused')).filter({ has: page.locator('.label-name', { hasText: exactly(name) }) }).waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(150);
+      await qiRows.and(page.locator('.focused')).filter({ has: page.locator('.label-name', { hasText: exactly(name) }) }).waitFor({ state: 'visible', timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 10_000 });
+    };
+    /** Moves the cursor of the active editor to line:column. */
+    const goTo = async (line, column) => {
+      await page.keyboard.press('Control+G');
+      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await qiInput.fill(`:${line}:${column}`);
+      await page.keyboard.press('Enter');
+      await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+      await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 5_000 });
+    };
+    /** Drags the side bar's edge so it is `width` pixels wide. */
+    const sidebarWidth = async (width) => {
+      const box = await sidebar.boundingBox();
+      if (!box || Math.abs(box.width - width) < 4) return;
+      await page.mouse.move(box.x + box.width + 1, 400);
+      await page.mouse.down();
+      await page.mouse.move(box.x + width, 400, { steps: 4 });
+      await page.mouse.up();
+    };
+    // The results panel's content: the webview iframe, then its content frame.
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+
+    // ---- 0. the workbench -----------------------------------------------------
+    const loaded = await check('the workbench opens the example workspace with the extension', async () => {
+      await page.goto(workbenchUrl(server, folder, payload));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await activity('IoT Authorizer').waitFor({ state: 'visible', timeout: 60_000 });
+    });
+    if (!loaded) return;
+
+    // ---- 1. Authorizer Explorer -------------------------------------------------
+    await check('Authorizer Explorer: Workspace keys lists the walkthrough key pair with size and fingerprint', async () => {
+      await openFile('walkthrough.authorizer.json');
+      await activity('IoT Authorizer').click();
+      await sidebar.locator('.composite.title, .pane-header').filter({ hasText: /Authorizer Explorer/i }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await sidebarWidth(460);
+      const section = sidebar.locator('.monaco-list-row', { hasText: 'Workspace keys' }).first();
+      await section.waitFor({ state: 'visible', timeout: 20_000 });
+      const pair = sidebar.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^walkthrough$/ }) }).first();
+      await pair.waitFor({ state: 'visible', timeout: 20_000 });
+      const description = await pair.locator('.label-description').innerText();
+      if (!/2048-bit/.test(description) || !/private \+ public/.test(description)) throw new Error(`key pair description is "${description}", expected 2048-bit · private + public`);
+      if ((await section.locator('.label-description').innerText()).trim() !== '1') throw new Error('Workspace keys does not count 1 key pair');
+      if ((await pair.getAttribute('aria-expanded')) === 'false') await pair.locator('.monaco-tl-twistie').click();
+      for (const half of ['keys/walkthrough.private.pem', 'keys/walkthrough.public.pem']) {
+        await sidebar.locator('.monaco-list-row', { hasText: half }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      }
+      // Folded again for the screenshot: the hover below would cover the two files.
+      await pair.locator('.monaco-tl-twistie').click();
+      await sidebar.locator('.monaco-list-row', { hasText: 'keys/walkthrough.public.pem' }).first().waitFor({ state: 'detached', timeout: 5_000 });
+      // The fingerprint is in the pair's hover.
+      await pair.locator('.label-name').hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'SHA-256' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = await hover.innerText();
+      if (!text.replace(/\s+/g, '').includes(fingerprint)) throw new Error(`the hover does not show the fingerprint ${fingerprint}: ${text.slice(0, 200)}`);
+    });
+    await shot('explorer.png');
+    await parkMouse();
+
+    // ---- 2. Diagnostics and a quick fix ------------------------------------------
+    await check('Diagnostics: the Problems panel lists IoT Authorizer findings and Ctrl+. offers the topicfilter/ fix', async () => {
+      await runCommand('View: Close Primary Side Bar');
+      await openFile(FLAWED);
+      await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 20_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const markers = page.locator('.markers-panel .monaco-list-row');
+      await markers.first().waitFor({ state: 'visible', timeout: 10_000 });
+      const missing = [];
+      for (const code of FLAWED_CODES) {
+        const row = markers.filter({ hasText: code }).first();
+        try {
+          await row.waitFor({ state: 'visible', timeout: 10_000 });
+        } catch {
+          missing.push(code);
+          continue;
+        }
+        if (!(await row.innerText()).includes('IoT Authorizer')) missing.push(`${code} (source not "IoT Authorizer")`);
+      }
+      if (missing.length) throw new Error(`not in the Problems panel: ${missing.join(', ')}`);
+      // Put the cursor on the topicfilter/ of the iot:Publish statement and ask for fixes.
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 40, y: 5 } });
+      await goTo(13, 62);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget');
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      await menu.locator('.monaco-list-row', { hasText: 'Change topicfilter/ to topic/' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await parkMouse();
+    });
+    await shot('diagnostics.png');
+
+    await check('Diagnostics: applying the quick fix clears IOT_RESOURCE_TYPE_MISMATCH', async () => {
+      const menu = page.locator('.action-widget');
+      await menu.locator('.monaco-list-row', { hasText: 'Change topicfilter/ to topic/' }).first().click({ timeout: 10_000 });
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      await page.locator('.editor-instance .view-line', { hasText: ':topic/sensors/sensor42/telemetry' }).first().waitFor({ timeout: 10_000 });
+      const markers = page.locator('.markers-panel .monaco-list-row');
+      await markers.filter({ hasText: 'IOT_RESOURCE_TYPE_MISMATCH' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      await markers.filter({ hasText: 'RESPONSE_TIME_OUT_OF_RANGE' }).first().waitFor({ state: 'visible', timeout: 5_000 });
+      await page.keyboard.press('Control+S');
+    });
+
+    // ---- 3. Test Explorer ----------------------------------------------------------
+    await check('Test Explorer: Run Tests passes every case of the example', async () => {
+      await runCommand('View: Close All Editors');
+      await runCommand('View: Hide Panel');
+      await openFile('walkthrough.authz-test.json');
+      await activity('Testing').click();
+      await sidebar.locator('.composite.title', { hasText: /Testing/i }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await sidebarWidth(460);
+      const fileRow = (f) => sidebar.locator(`.monaco-list-row[aria-label^="${f} ("]`).first();
+      for (const f of Object.keys(cases)) await fileRow(f).waitFor({ state: 'visible', timeout: 20_000 });
+      await sidebar.locator('.title-actions .action-label[aria-label="Run Tests"], .pane-header .action-label[aria-label="Run Tests"]').first().click();
+      for (const f of Object.keys(cases)) await sidebar.locator(`.monaco-list-row[aria-label^="${f} (Passed)"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
+      for (const f of Object.keys(cases)) {
+        const row = fileRow(f);
+        if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+      }
+      const notPassed = [];
+      for (const name of Object.values(cases).flat()) {
+        const row = sidebar.locator('.monaco-list-row', { hasText: name }).first();
+        try {
+          await row.waitFor({ state: 'visible', timeout: 10_000 });
+        } catch {
+          notPassed.push(`${name} (not listed)`);
+          continue;
+        }
+        const label = (await row.getAttribute('aria-label')) ?? '';
+        if (!label.includes('(Passed)')) notPassed.push(`${name}: ${label}`);
+      }
+      if (notPassed.length) throw new Error(`not passed: ${notPassed.join('; ')}`);
+      const total = Object.values(cases).flat().length;
+      await sidebar.getByText(`${total}/${total}`, { exact: true }).first().waitFor({ state: 'visible', timeout: 5_000 });
+      // The editor's gutter shows the results too.
+      await page.locator('.editor-instance .monaco-editor .codicon-testing-passed-icon').first().waitFor({ state: 'visible', timeout: 10_000 });
+      // Focus back in the editor (no focus ring around the test tree in the screenshot).
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 40, y: 5 } });
+      await parkMouse();
+    });
+    await shot('test-explorer.png');
+
+    // ---- 4. Run Authorizer Locally and the results panel ----------------------------
+    await check('Run Authorizer Locally: the prompts lead to an accepted result with the deciding statement highlighted', async () => {
+      await runCommand('View: Close All Editors');
+      await runCommand('View: Close Primary Side Bar');
+      await runCommand('IoT Authorizer: Run Authorizer Locally');
+      await waitForTitle('Run Authorizer Locally: which authorizer?');
+      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*walkthrough\s*$/ }) }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: protocol');
+      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*HTTPS\s*$/ }) }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: token');
+      await qiInput.fill(TOKEN);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Run walkthrough-authorizer locally: token signature');
+      await qiRows.filter({ hasText: 'Sign with walkthrough' }).filter({ hasText: 'matches "FirstKey"' }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: operations to check');
+      await qiInput.fill('iot:Publish customAuhtTestTopic; iot:Publish test/topic');
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 30_000 });
+      await webview.locator('h1', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 15_000 });
+      await webview.getByText('Accepted: authenticated as walkthroughDevice; 1/2 operation(s) allowed.').waitFor({ timeout: 5_000 });
+      const allow = webview.locator('table.decisions tr.decision-row-allow', { hasText: 'customAuhtTestTopic' });
+      const deny = webview.locator('table.decisions tr.decision-row-deny', { hasText: 'test/topic' });
+      await allow.waitFor({ timeout: 5_000 });
+      await deny.waitFor({ timeout: 5_000 });
+      if (!(await allow.innerText()).includes('Allow') || !(await deny.innerText()).includes('Deny')) throw new Error('the decisions table does not say Allow / Deny');
+      const highlighted = webview.locator('.stmt.deciding.highlighted');
+      await highlighted.waitFor({ timeout: 5_000 });
+      const stmt = await highlighted.innerText();
+      if (!stmt.includes('Deciding statement for iot:Publish customAuhtTestTopic (allow)') || !stmt.includes('topic/customAuhtTestTopic')) {
+        throw new Error(`the highlighted statement is not the one allowing customAuhtTestTopic: ${stmt.slice(0, 200)}`);
+      }
+      // Fold the chain steps above the decisions, so the result, the decisions
+      // and the highlighted statement show together.
+      for (const step of ['Signature', 'Event', 'Handler', 'Response validation']) {
+        const details = webview.locator('details[open]', { has: webview.locator('summary', { hasText: step }) }).first();
+        if (await details.count()) await details.locator('summary').first().click();
+      }
+      // The highlighted statement at the bottom, the decisions above it, no step cut in half at the top.
+      await highlighted.evaluate((el) => {
+        el.parentElement.scrollIntoView({ block: 'end' });
+        const doc = el.ownerDocument;
+        const cut = [...doc.querySelectorAll('details')].find((d) => d.getBoundingClientRect().top < 0 && d.getBoundingClientRect().bottom > 0);
+        if (cut) doc.defaultView.scrollBy(0, cut.getBoundingClientRect().bottom + 2);
+      });
+      // The progress notification closes a moment after the result shows.
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Running walkthrough-authorizer locally' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await parkMouse();
+    });
+    await shot('results-panel.png');
+
+    // ---- 5. Sign Token ----------------------------------------------------------------
+    await check('Sign Token: key, token, then the copy actions for devices and clients', async () => {
+      await runCommand('View: Close All Editors');
+      await activity('IoT Authorizer').click();
+      await sidebar.locator('.monaco-list-row', { hasText: 'Workspace keys' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await openFile('walkthrough.authorizer.json');
+      await runCommand('IoT Authorizer: Sign Token');
+      await waitForTitle('Sign Token: private key');
+      const keyRow = qiRows.filter({ hasText: 'keys/walkthrough.private.pem' }).first();
+      await keyRow.waitFor({ state: 'visible', timeout: 10_000 });
+      const keyText = await keyRow.innerText();
+      if (!keyText.includes('2048-bit') || !keyText.includes(fingerprint.slice(0, 23))) throw new Error(`the key row does not show size and fingerprint: ${keyText}`);
+      await keyRow.click();
+      await waitForTitle('Sign Token with keys/walkthrough.private.pem');
+      await qiInput.fill(TOKEN);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Token signed with keys/walkthrough.private.pem');
+      const expected = execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'sign', '--key', join(folder, 'keys', 'walkthrough.private.pem'), '--token', TOKEN], { encoding: 'utf8' }).trim();
+      const missing = [];
+      for (const label of COPY_ACTIONS) {
+        const row = qiRows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+        try {
+          await row.waitFor({ state: 'visible', timeout: 5_000 });
+        } catch {
+          missing.push(label);
+        }
+      }
+      if (missing.length) throw new Error(`copy actions missing: ${missing.join(', ')}`);
+      const first = await qiRows.first().innerText();
+      if (!first.includes(expected.slice(0, 24))) throw new Error(`the signature shown (${first.split('\n')[0]}) is not what iot-authz sign prints (${expected.slice(0, 24)}…)`);
+      await parkMouse();
+    });
+    await shot('sign-token.png');
+    await page.keyboard.press('Escape');
+    await check('Sign Token: Escape closes the copy actions', async () => {
+      await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+    });
+  };
+
+  try {
+    await Promise.race([
+      work(),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`tour time limit of ${timeoutMs / 1000} s reached`)), timeoutMs);
+      }),
+    ]);
+  } catch (e) {
+    checks.push({ name: 'tour run', ok: false, error: e instanceof Error ? e.message : String(e) });
+    log(`[e2e] FAIL ${e instanceof Error ? e.stack : String(e)}`);
+    if (browser) {
+      mkdirSync(RESULTS, { recursive: true });
+      await browser.page.screenshot({ path: join(RESULTS, 'tour-failure-run.png') }).catch(() => undefined);
+    }
+  } finally {
+    clearTimeout(timer);
+    await browser?.close();
+    await server?.stop();
+    if (folder) rmSync(resolve(folder, '..'), { recursive: true, force: true });
+  }
+  const passed = checks.filter((c) => c.ok).length;
+  const failed = checks.length - passed;
+  log(`[e2e] ${passed} passing, ${failed} failing (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return { passed, failed, checks };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const r = await runTour({ screenshots: process.argv.includes('--screenshots') });
+  process.exit(r.failed === 0 ? 0 : 1);
+}
