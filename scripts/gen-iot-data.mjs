@@ -246,6 +246,35 @@ const authorizerSchema = {
   required: ['authorizerName', 'authorizerFunctionArn'],
   additionalProperties: false,
 };
+/**
+ * Value constraints that our own rules check (with a code, a precise message
+ * and a quick fix) are dropped from the schemas: VS Code's JSON service would
+ * otherwise report the same mistake a second time, without code or source.
+ * The schemas keep types, enums, required fields and descriptions (which state
+ * the limits), for completion and hover.
+ */
+const RULE_CHECKED = {
+  'authorizer-response': [['principalId'], ['disconnectAfterInSeconds'], ['refreshAfterInSeconds'], ['policyDocuments']],
+  'authorizer-definition': [['authorizerName'], ['authorizerFunctionArn'], ['tokenKeyName'], ['tokenSigningPublicKeys'], ['region'], ['account'], ['handler', 'timeoutSeconds']],
+};
+const CONSTRAINTS = ['pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'minLength', 'maxLength', 'maxItems'];
+function stripConstraints(node) {
+  if (!node || typeof node !== 'object') return;
+  for (const k of CONSTRAINTS) delete node[k];
+  if (node.propertyNames) stripConstraints(node.propertyNames);
+  if (node.items) stripConstraints(node.items);
+  for (const alt of node.anyOf ?? []) if (!alt.$ref) stripConstraints(alt);
+}
+for (const [name, paths] of Object.entries(RULE_CHECKED)) {
+  const schema = name === 'authorizer-response' ? responseSchema : authorizerSchema;
+  for (const p of paths) {
+    let node = schema;
+    for (const key of p) node = node?.properties?.[key];
+    if (!node) throw new Error(`gen-iot-data: ${name} has no property ${p.join('.')}`);
+    stripConstraints(node);
+  }
+}
+
 for (const [name, s] of [['authorizer-response', responseSchema], ['iot-policy', policySchema], ['authorizer-definition', authorizerSchema]]) {
   writeFileSync(join(root, 'schemas', `${name}.schema.json`), JSON.stringify(s, null, 2) + '\n');
 }

@@ -195,9 +195,15 @@ if (wants('e2e')) {
   if (!built) {
     testStage('e2e', { passed: 0, failed: 1, ok: false }, Date.now() - t, ', not run: build failed');
   } else {
-    const r = await exec(process.execPath, ['test/e2e/workbench.e2e.mjs']);
-    const c = counts(r.output, 'e2e') ?? { passed: 0, failed: 1 };
-    if (r.code !== 0 && c.failed === 0) c.failed = 1;
+    // Every test/e2e/*.e2e.mjs (the workbench checks, the UI tour), one after the other.
+    const c = { passed: 0, failed: 0 };
+    for (const file of findFiles(join(REPO_ROOT, 'test', 'e2e'), '.e2e.mjs')) {
+      const r = await exec(process.execPath, [relative(REPO_ROOT, file)]);
+      const fc = counts(r.output, 'e2e') ?? { passed: 0, failed: 1 };
+      if (r.code !== 0 && fc.failed === 0) fc.failed = 1;
+      c.passed += fc.passed;
+      c.failed += fc.failed;
+    }
     testStage('e2e', c, Date.now() - t);
   }
 }

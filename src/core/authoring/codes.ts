@@ -88,7 +88,7 @@ export const CODES = {
   POLICY_VARIABLE_UNAVAILABLE: { severity: 'warning', docsUrl: DOC.certVariables, title: 'A variable that never resolves on a custom-authorizer connection.' },
   POLICY_VARIABLE_THING: { severity: 'info', docsUrl: DOC.thingVariables, title: 'Thing variables resolve only when the client id is a registered thing name.' },
 
-  POLICY_NO_CONNECT: { severity: 'hint', docsUrl: DOC.actions, title: 'No statement allows iot:Connect: MQTT and WebSocket connections are refused.' },
+  POLICY_NO_CONNECT: { severity: 'info', docsUrl: DOC.actions, title: 'No statement allows iot:Connect: MQTT and WebSocket connections are refused.' },
 
   AUTHORIZER_FIELD_MISSING: { severity: 'error', docsUrl: DOC.createAuthorizer, title: 'A required authorizer field is missing.' },
   AUTHORIZER_FIELD_TYPE: { severity: 'error', docsUrl: DOC.createAuthorizer, title: 'An authorizer field has the wrong JSON type.' },

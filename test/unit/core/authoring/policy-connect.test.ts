@@ -8,7 +8,7 @@ describe('authoring: iot:Connect hint', () => {
   it('POLICY_NO_CONNECT on a policy; the fix adds a statement using the document region/account', () => {
     const t = text(policy(publish));
     const [f] = only(t, 'policy', 'POLICY_NO_CONNECT', 1);
-    assert.equal(f.severity, 'hint');
+    assert.equal(f.severity, 'info');
     assert.equal(slice(t, f), '"Statement"');
     const fixed = JSON.parse(applyFix(t, f));
     assert.deepEqual(fixed.Statement[1], { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:eu-west-1:111122223333:client/${iot:ClientId}' });
