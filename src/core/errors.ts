@@ -17,7 +17,9 @@ export class AuthzError extends Error {
 
   /** Message and hint as one sentence pair, for notifications and stderr. */
   get display(): string {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
+    if (!this.hint) return this.message;
+    // Messages that end without punctuation (parser errors, quoted paths) must not run into the hint.
+    return /[.!?:)]$/.test(this.message.trimEnd()) ? `${this.message} ${this.hint}` : `${this.message}. ${this.hint}`;
   }
 }
 

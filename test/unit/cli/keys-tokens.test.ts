@@ -112,11 +112,10 @@ describe('cli keygen / sign / verify', function () {
     openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', ec]);
     assert.match((await run(['sign', '--key', 'ec.pem', '--token', 'a'])).stderr, /EC key/);
     fs.writeFileSync(path.join(dir, 'huge.pem'), Buffer.alloc(5 * 1024 * 1024, 0x41));
-    const started = Date.now();
+    // A hang would fail through the suite's mocha timeout: no timed assertion here.
     const huge = await run(['sign', '--key', 'huge.pem', '--token', 'a']);
     assert.equal(huge.code, 2);
     assert.match(huge.stderr, /larger than 1048576 bytes/);
-    assert.ok(Date.now() - started < 30_000);
     assert.match((await run(['sign', '--key', 'missing.pem', '--token', 'a'])).stderr, /does not exist/);
   });
 

@@ -99,11 +99,10 @@ describe('core/emulator runHandler', function () {
   }
 
   it('kills a handler that runs past the timeout', async () => {
-    const t0 = Date.now();
     const r = await run('forever.js', { timeoutMs: 300 });
     assert.equal(r.status, 'timeout');
     assert.match(r.message, /did not answer within 300 ms/);
-    assert.ok(Date.now() - t0 < 4000, 'no hang');
+    assert.equal(r.signal, 'SIGKILL', 'the process was killed, not left running');
   });
 
   it('stops a running handler when its signal aborts: status cancelled and the process is gone', async () => {
