@@ -17,6 +17,8 @@ mkdirSync('dist', { recursive: true });
 /** @type {esbuild.BuildOptions} */
 const common = {
   ...JSON.parse(readFileSync(new URL('./esbuild-options.json', import.meta.url), 'utf8')),
+  // `iot-authz --version` (src/cli/main.ts): the version of the package.json being built.
+  define: { IOT_AUTHZ_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
   sourcemap: !production,
   minify: production,
   logLevel: 'info',

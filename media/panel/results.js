@@ -347,11 +347,11 @@
       return out;
     },
     connect(p, r) {
-      return r.connect ? [decisionTable([{ key: 'connect', d: r.connect, label: 'Connect' }])] : [];
+      return r.connect ? [decisionTable(p, [{ key: 'connect', d: r.connect, label: 'Connect' }])] : [];
     },
     decisions(p, r) {
       const ops = allDecisions(r).filter((x) => x.key !== 'connect');
-      return ops.length ? [decisionTable(ops)] : [];
+      return ops.length ? [decisionTable(p, ops)] : [];
     },
   };
 
@@ -384,10 +384,28 @@
     return wrap;
   }
 
-  function decisionTable(items) {
+  /** The table texts the extension decided for a decision (short resource, reason without the statement). */
+  function textsOf(p, key, d) {
+    const t = p.decisionTexts || {};
+    const given = key === 'connect' ? t.connect : (t.decisions || [])[Number(String(key).replace(/^op-/, ''))];
+    return given || { resource: d.input || d.resource, reason: d.reason };
+  }
+  /** Text with a line-break opportunity after each '/' and ':' (no breaks inside names). */
+  function breakable(text) {
+    const out = [];
+    String(text)
+      .split(/(?<=[/:])/)
+      .forEach((part, i) => {
+        if (i) out.push(h('wbr'));
+        out.push(part);
+      });
+    return out;
+  }
+  function decisionTable(p, items) {
     const tbody = h('tbody');
     for (const { key, d } of items) {
       const ref = d.decidedBy;
+      const texts = textsOf(p, key, d);
       const extra = [];
       if (d.uncertain) extra.push(h('p', { class: 'warning' }, 'Uncertain: a condition could not be evaluated locally (fail-closed).'));
       (d.notes || []).forEach((n) => extra.push(h('p', { class: 'muted note' }, n)));
@@ -411,12 +429,11 @@
               },
               h('span', { class: 'action' }, d.action),
               ' ',
-              h('span', { class: 'resource' }, d.input && d.input !== d.resource ? d.input : d.resource),
+              h('span', { class: 'resource', title: d.resource }, breakable(texts.resource)),
             ),
-            d.input && d.input !== d.resource ? h('div', { class: 'muted arn' }, d.resource) : null,
           ),
           h('td', null, decisionBadge(d.decision)),
-          h('td', null, d.reason, extra),
+          h('td', null, texts.reason, extra),
           h('td', null, ref ? whereText(ref) : h('span', { class: 'muted' }, 'none (implicit deny)')),
         ),
       );
@@ -424,7 +441,18 @@
     return h(
       'table',
       { class: 'grid decisions' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Operation'), h('th', { scope: 'col' }, 'Decision'), h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col' }, 'Deciding statement'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col', class: 'col-operation' }, 'Operation'),
+          h('th', { scope: 'col', class: 'col-decision' }, 'Decision'),
+          h('th', { scope: 'col' }, 'Reason'),
+          h('th', { scope: 'col', class: 'col-statement' }, 'Deciding statement'),
+        ),
+      ),
       tbody,
     );
   }

@@ -200,11 +200,21 @@ export async function runTour({ screenshots = false, log = (l) => console.log(l)
       const pair = sidebar.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^walkthrough$/ }) }).first();
       await pair.waitFor({ state: 'visible', timeout: 20_000 });
       const description = await pair.locator('.label-description').innerText();
-      if (!/2048-bit/.test(description) || !/private \+ public/.test(description)) throw new Error(`key pair description is "${description}", expected 2048-bit · private + public`);
+      if (!/2048-bit/.test(description) || !/private \+ public/.test(description) || !description.includes(`${fingerprint.slice(0, 11)}…`)) {
+        throw new Error(`key pair description is "${description}", expected 2048-bit · private + public · ${fingerprint.slice(0, 11)}…`);
+      }
       if ((await section.locator('.label-description').innerText()).trim() !== '1') throw new Error('Workspace keys does not count 1 key pair');
       if ((await pair.getAttribute('aria-expanded')) === 'false') await pair.locator('.monaco-tl-twistie').click();
       for (const half of ['keys/walkthrough.private.pem', 'keys/walkthrough.public.pem']) {
         await sidebar.locator('.monaco-list-row', { hasText: half }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      }
+      // The definitions of the workspace, with their runtime and signing, under Workspace authorizers.
+      await sidebar.locator('.monaco-list-row', { hasText: 'Workspace authorizers' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      for (const [name, description] of [['walkthrough-authorizer', 'python · signing on'], ['walkthrough-mqtt-authorizer', 'nodejs · signing off']]) {
+        const row = sidebar.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        const text = await row.locator('.label-description').innerText();
+        if (text.trim() !== description) throw new Error(`${name} is described as "${text}", expected "${description}"`);
       }
       // Folded again for the screenshot: the hover below would cover the two files.
       await pair.locator('.monaco-tl-twistie').click();
@@ -287,7 +297,8 @@ export async function runTour({ screenshots = false, log = (l) => console.log(l)
           continue;
         }
         const label = (await row.getAttribute('aria-label')) ?? '';
-        if (!label.includes('(Passed)')) notPassed.push(`${name}: ${label}`);
+        // The accessible name is the case's name (not its protocol), then the state.
+        if (!label.startsWith(name) || !label.includes('(Passed)')) notPassed.push(`${name}: ${label}`);
       }
       if (notPassed.length) throw new Error(`not passed: ${notPassed.join('; ')}`);
       const total = Object.values(cases).flat().length;
@@ -344,7 +355,7 @@ export async function runTour({ screenshots = false, log = (l) => console.log(l)
         const cut = [...doc.querySelectorAll('details')].find((d) => d.getBoundingClientRect().top < 0 && d.getBoundingClientRect().bottom > 0);
         if (cut) doc.defaultView.scrollBy(0, cut.getBoundingClientRect().bottom + 2);
       });
-      // The progress notification closes a moment after the result shows.
+      // No progress notification stays over the result (a quick run shows none).
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'Running walkthrough-authorizer locally' }).waitFor({ state: 'detached', timeout: 10_000 });
       await parkMouse();
     });

@@ -56,6 +56,23 @@ describe('smoke', () => {
     assert.deepEqual(wrong, [], `commands without category "IoT Authorizer": ${wrong.join(', ')}`);
   });
 
+  it('names AWS commands one way and keeps tree-only commands out of the palette until they can work', () => {
+    const c = manifest().contributes as { commands?: CommandContribution[]; menus?: Record<string, Array<{ command: string; when?: string }>> };
+    const aws = (c.commands ?? []).filter((x) => x.command.startsWith('iotAuthz.aws.'));
+    // Every AWS command says so: "… (AWS)", or "AWS" inside a title where a suffix reads badly ("Select AWS Region").
+    const unnamed = aws.filter((x) => !x.title.endsWith(' (AWS)') && !/\bAWS\b/.test(x.title)).map((x) => `${x.command}: ${x.title}`);
+    assert.deepEqual(unnamed, [], 'every AWS command title names AWS');
+    const palette = new Map((c.menus?.commandPalette ?? []).map((e) => [e.command, e.when]));
+    // Commands about a deployed authorizer ask for one when run from the palette: shown only once connected.
+    for (const id of ['describe', 'downloadDefinition', 'testInvoke', 'doctor', 'addPermission', 'setDefault', 'activate', 'deactivate', 'delete', 'copyArn']) {
+      assert.equal(palette.get(`iotAuthz.aws.${id}`), 'iotAuthz.aws.connected', id);
+    }
+    // Commands that only make sense on a tree node are never in the palette.
+    for (const id of ['iotAuthz.keys.signWithKey', 'iotAuthz.keys.reveal', 'iotAuthz.emulator.openFile', 'iotAuthz.emulator.showTestResult']) assert.equal(palette.get(id), 'false', id);
+    // Connecting, deploying and running locally stay available.
+    for (const id of ['iotAuthz.aws.connect', 'iotAuthz.aws.deploy', 'iotAuthz.emulator.runLocally']) assert.ok(!palette.has(id), id);
+  });
+
   it('opens the fixture workspace (a writable temp copy)', async () => {
     const readme = await vscode.workspace.fs.readFile(fixtureUri('README.md'));
     assert.match(Buffer.from(readme).toString('utf8'), /fixture/i);

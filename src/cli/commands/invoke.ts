@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatConnectionResult, normalizeTestFile, runCase } from '../../core/emulator';
+import { formatConnectionResult, normalizeTestFile, runCase, validateTestText } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
-import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, ParsedArgs, requireStr, str } from '../framework';
+import { lineColumn, parseJsonText, readTextFile } from '../../core/files';
+import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, ParsedArgs, requireStr, str } from '../framework';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -25,12 +25,20 @@ export const invokeCommand: CliCommand = {
   async run(args: ParsedArgs, io: CliIo) {
     const definition = path.resolve(io.cwd, requireStr(args, 'authorizer'));
     const caseFile = path.resolve(io.cwd, requireStr(args, 'case'));
-    let doc: unknown;
-    try {
-      doc = JSON.parse(fs.readFileSync(caseFile, 'utf8'));
-    } catch (e) {
-      throw new AuthzError('TEST_FILE_UNREADABLE', `Cannot read the case file ${caseFile}: ${(e as Error).message}`, 'Give a *.authz-test.json file.');
+    const text = readTextFile(caseFile, 'test case');
+    // The case file is checked first: any JSON (an authorizer response, a definition) would otherwise run as a case.
+    // --authorizer replaces the file's, so a case without one is fine here.
+    const errors = validateTestText(text).filter((f) => f.severity === 'error' && f.code !== 'TEST_AUTHORIZER_MISSING');
+    if (errors.length) {
+      const shown = path.relative(io.cwd, caseFile) || caseFile;
+      for (const f of errors) {
+        const at = lineColumn(text, f.range.start);
+        io.stderr(`${shown}:${at.line}:${at.column}: error ${f.code} ${f.message}\n`);
+      }
+      io.stderr(`iot-authz invoke: ${shown} is not a valid test case file (${errors.length} error(s)). Fix it (schemas/authz-test.schema.json describes the format), or run iot-authz validate ${shown}.\n`);
+      return EXIT_USAGE;
     }
+    const doc = parseJsonText(text, `The test case file ${caseFile}`);
     const cases = normalizeTestFile(doc);
     const name = str(args, 'name');
     const chosen = name === undefined ? cases[0] : cases.find((c) => c.name === name);

@@ -18,6 +18,25 @@ export function passphraseFromEnv(args: ParsedArgs, io: CliIo): string | undefin
   return value;
 }
 
+/**
+ * Runs a key load, turning "the key is encrypted" into the CLI's way of giving a
+ * passphrase (the core hint does not know the front end).
+ */
+export function withPassphraseHint<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof AuthzError && e.code === 'KEY_PASSPHRASE_REQUIRED') {
+      throw new AuthzError(
+        e.code,
+        e.message,
+        'Put the passphrase in an environment variable and name it with --passphrase-env VAR (e.g. read -rs VAR && export VAR); never on the command line.',
+      );
+    }
+    throw e;
+  }
+}
+
 export const keygenCommand: CliCommand = {
   name: 'keygen',
   summary: 'Generate an RSA token signing key pair (PKCS#8 private 0600, SPKI public).',

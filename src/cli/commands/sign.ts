@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadPrivateKey, readInputFile } from '../../core/keys';
 import { inspectToken, SIGNATURE_ALGORITHM, signToken } from '../../core/tokens';
 import { CliCommand, CliIo, EXIT_OK, flag, ParsedArgs, requireStr, str, UsageError } from '../framework';
-import { passphraseFromEnv } from './keygen';
+import { passphraseFromEnv, withPassphraseHint } from './keygen';
 
 /** The token from --token (UTF-8) or --token-file (bytes exactly); exactly one of them. */
 export function tokenFromArgs(args: ParsedArgs, io: CliIo): { token: Buffer; fromFile: boolean } {
@@ -38,7 +38,8 @@ export const signCommand: CliCommand = {
   async run(args, io) {
     const keyFile = requireStr(args, 'key');
     const { token, fromFile } = tokenFromArgs(args, io);
-    const key = loadPrivateKey(readKeyText(keyFile, io), { passphrase: passphraseFromEnv(args, io) });
+    const passphrase = passphraseFromEnv(args, io);
+    const key = withPassphraseHint(() => loadPrivateKey(readKeyText(keyFile, io), { passphrase }));
     const signature = signToken(key, token);
     for (const w of inspectToken(token)) {
       const where = fromFile ? ` (the file ${str(args, 'token-file')} is signed byte for byte)` : '';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../../core/errors';
+import { readJsonFile } from '../../core/files';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, evaluate, normalizeAction, PolicyContext, PolicyDocument, resourceArn } from '../../core/policy';
 import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, ParsedArgs, requireStr, str } from '../framework';
 
@@ -9,18 +10,7 @@ import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, ParsedArgs, requireStr
  * or JSON strings), or a whole authorizer response ({"policyDocuments": [...]}).
  */
 export function readPolicies(file: string): Array<PolicyDocument | string> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new AuthzError('POLICY_FILE_NOT_FOUND', `Cannot read ${file}.`, 'Check the --policies path.');
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new AuthzError('POLICY_INVALID_JSON', `${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax.');
-  }
+  const doc = readJsonFile(file, 'policies');
   if (Array.isArray(doc)) return doc as Array<PolicyDocument | string>;
   if (doc && typeof doc === 'object') {
     const o = doc as Record<string, unknown>;
@@ -44,7 +34,7 @@ export function arnDefaultsFromCwd(dir: string): { region?: string; account?: st
   }
   for (const n of names) {
     try {
-      const d = JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')) as Record<string, unknown>;
+      const d = readJsonFile(path.join(dir, n), 'authorizer definition') as Record<string, unknown>;
       const arn = typeof d.authorizerFunctionArn === 'string' ? /^arn:[^:]+:lambda:([^:]+):(\d{12}):/.exec(d.authorizerFunctionArn) : null;
       const region = typeof d.region === 'string' ? d.region : arn?.[1];
       const account = typeof d.account === 'string' ? d.account : arn?.[2];

@@ -33,6 +33,7 @@ export function resolveTestArgs(args: string[], cwd: string): string[] {
       const dirs = fs.existsSync(base)
         ? findTestFiles([base]).filter((f) => !matched.includes(f) && [...parents(f, base)].some((d) => re.test(d)))
         : [];
+      if (matched.length + dirs.length === 0) throw new UsageError(`${a} matches no *${TEST_FILE_SUFFIX} file.`);
       out.push(...matched, ...dirs);
       continue;
     }
@@ -61,7 +62,7 @@ export const testCommand: CliCommand = {
     `  Runs every case of the given files; folders are searched for *${TEST_FILE_SUFFIX} (node_modules and`,
     '  dot folders skipped); with no argument, the current folder. Missing example key pairs whose public',
     '  half the definition lists are generated first (private keys are never committed: keep them ignored).',
-    '  Exit 0 when every case passes, 1 when any fails, 2 on bad usage.',
+    '  Exit 0 when every case passes, 1 when any fails or no case ran, 2 on bad usage.',
   ].join('\n'),
   options: { json: { type: 'boolean' } },
   allowPositionals: true,
@@ -73,6 +74,12 @@ export const testCommand: CliCommand = {
     const summary = await runTests(files, { allowCodeExecution: true, workspaceRoot: io.cwd });
     if (flag(args, 'json')) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(formatTestRun(summary, (f) => path.relative(io.cwd, f) || f));
+    if (summary.total === 0) {
+      // A CI check must not go green on nothing: an empty "cases" array runs nothing.
+      const shown = files.map((f) => path.relative(io.cwd, f) || f).join(', ');
+      io.stderr(`iot-authz test: no test case ran: ${shown} ${files.length === 1 ? 'holds' : 'hold'} no case. Add cases to "cases" (schemas/authz-test.schema.json), or remove the file.\n`);
+      return EXIT_NEGATIVE;
+    }
     return summary.failed === 0 ? EXIT_OK : EXIT_NEGATIVE;
   },
 };

@@ -5,6 +5,7 @@ import {
 } from '../../core/authoring';
 import { TEST_FILE_SUFFIX, validateTestText } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
+import { readTextFile } from '../../core/files';
 import { CliCommand, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, list, str, UsageError } from '../framework';
 
 /** Files larger than this are refused: authorizer documents are small. */
@@ -56,7 +57,7 @@ export const validateCommand: CliCommand = {
       const abs = path.resolve(io.cwd, file);
       let text: string;
       try {
-        text = readLimited(abs, file);
+        text = readLimited(abs);
       } catch (e) {
         io.stderr(`iot-authz validate: ${e instanceof AuthzError ? e.display : (e as Error).message}\n`);
         badInput = true;
@@ -113,20 +114,6 @@ export const validateCommand: CliCommand = {
   },
 };
 
-function readLimited(abs: string, shown: string): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw new AuthzError('FILE_UNREADABLE', `${shown}: no such file.`);
-  }
-  if (!stat.isFile()) throw new AuthzError('FILE_UNREADABLE', `${shown}: not a file.`);
-  if (stat.size > MAX_VALIDATE_BYTES) {
-    throw new AuthzError('FILE_TOO_LARGE', `${shown}: ${stat.size} bytes is over the 1 MB limit for validation.`, 'Authorizer documents are small; is this the right file?');
-  }
-  try {
-    return fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    throw new AuthzError('FILE_UNREADABLE', `${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
+function readLimited(abs: string): string {
+  return readTextFile(abs, 'document', MAX_VALIDATE_BYTES);
 }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { loadPublicKey } from '../../core/keys';
-import { NamedKey, verifyToken } from '../../core/tokens';
+import { inspectToken, NamedKey, verifyToken } from '../../core/tokens';
 import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, list, ParsedArgs, str, UsageError } from '../framework';
-import { passphraseFromEnv } from './keygen';
+import { passphraseFromEnv, withPassphraseHint } from './keygen';
 import { readKeyText, tokenFromArgs } from './sign';
 
 function loadKeys(files: string[], args: ParsedArgs, io: CliIo): NamedKey[] {
@@ -11,7 +11,7 @@ function loadKeys(files: string[], args: ParsedArgs, io: CliIo): NamedKey[] {
   return files.map((f, i) => ({
     // Two files with one base name would be ambiguous: fall back to the path given.
     name: names.indexOf(names[i]) === names.lastIndexOf(names[i]) ? names[i] : f,
-    key: loadPublicKey(readKeyText(f, io), { passphrase }),
+    key: withPassphraseHint(() => loadPublicKey(readKeyText(f, io), { passphrase })),
   }));
 }
 
@@ -40,7 +40,12 @@ export const verifyCommand: CliCommand = {
     if (keyFiles.length === 0) throw new UsageError('--key is required.');
     const signature = str(args, 'signature');
     if (signature === undefined) throw new UsageError('--signature is required.');
-    const { token } = tokenFromArgs(args, io);
+    const { token, fromFile } = tokenFromArgs(args, io);
+    // As sign does: whitespace around the token is signed too, and rarely sent by the device.
+    for (const w of inspectToken(token)) {
+      const where = fromFile ? ` (the file ${str(args, 'token-file')} is checked byte for byte)` : '';
+      io.stderr(`iot-authz verify: warning: ${w.message}${where}\n`);
+    }
     const keys = loadKeys(keyFiles, args, io);
     const otherKeys = loadKeys(list(args, 'other-key'), args, io);
     const result = verifyToken(keys, token, signature, { otherKeys });

@@ -18,10 +18,21 @@ export interface Frame {
   readonly inString: boolean;
   /** Index in policyDocuments, for response documents. */
   readonly docIndex?: number;
+  /** Offset of the first syntax error in `text`, if any: nodes reaching it were cut off. */
+  readonly truncatedAt?: number;
 }
 
-export function topFrame(text: string, root: Node | undefined): Frame {
-  return { text, root, toOuter: (o) => o, encode: (s) => s, inString: false };
+export function topFrame(text: string, root: Node | undefined, truncatedAt?: number): Frame {
+  return { text, root, toOuter: (o) => o, encode: (s) => s, inString: false, ...(truncatedAt !== undefined ? { truncatedAt } : {}) };
+}
+
+/**
+ * True when a syntax error cut this node off (its range reaches the first error):
+ * what it holds is unknown, so "X is missing / empty" findings on it would be
+ * guesses. Rules about absence skip such nodes; JSON_SYNTAX says what is wrong.
+ */
+export function cutOff(frame: Frame, node: Node): boolean {
+  return frame.truncatedAt !== undefined && node.offset + node.length >= frame.truncatedAt;
 }
 
 /** A fix in frame coordinates: converted to validated-text edits on report. */

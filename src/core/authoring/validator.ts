@@ -40,7 +40,7 @@ export function validateText(text: string, kind: DocumentKind, options: Validate
   }
   try {
     const { root, errors } = parseJson(t);
-    const frame = topFrame(t, root);
+    const frame = topFrame(t, root, errors[0]?.offset);
     guard(() => checkSyntax(frame, errors, r));
     guard(() => checkDuplicateKeys(frame, root, r));
     if (!root) return finish(r);
@@ -102,6 +102,7 @@ function validateResponse(frame: Frame, root: Node, r: Reporter, options: Valida
           encode: escapeForJsonString,
           inString: true,
           docIndex: index,
+          ...(inner.errors.length ? { truncatedAt: inner.errors[0].offset } : {}),
         };
         if (inner.errors.length) checkSyntax(sub, inner.errors, r, 'RESPONSE_DOCUMENT_INVALID_JSON');
         checkDuplicateKeys(sub, inner.root, r);

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError } from 'jsonc-parser';
 import { AuthzError } from '../errors';
+import { readInputFile, readTextFile } from '../files';
 import { parseArn } from './arn';
 import { AwsClients } from './clients';
 import { publicKeyInfo } from './keyinfo';
@@ -48,7 +48,7 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
   }
   if (!/^[\w=,@-]{1,128}$/.test(d.authorizerName as string)) throw bad(`'authorizerName' may hold letters, digits, _ = , @ - (1 to 128 characters).`, opts.file);
   if (d.status !== undefined && d.status !== 'ACTIVE' && d.status !== 'INACTIVE') throw bad(`'status' must be ACTIVE or INACTIVE.`, opts.file);
-  const readFile = opts.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8'));
+  const readFile = opts.readFile ?? ((p: string) => readInputFile(p, 'public key').toString('utf8'));
   const bases = opts.baseDirs?.length ? opts.baseDirs : [opts.file ? path.dirname(opts.file) : process.cwd()];
   const resolveKey = (name: string, v: unknown): string => {
     let pem: string | undefined;
@@ -99,12 +99,7 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
 }
 
 export function loadDefinitionFile(file: string, baseDirs?: string[]): DeployDefinition {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AuthzError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'Check the path.');
-  }
+  const text = readTextFile(file, 'authorizer definition');
   return loadDefinition(text, { file, baseDirs: baseDirs ?? [path.dirname(file)] });
 }
 

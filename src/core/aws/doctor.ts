@@ -1,3 +1,4 @@
+import { keyTypePhrase } from '../keys/keys';
 import { parseArn, unqualifiedFunctionArn } from './arn';
 import { publicKeyInfo, sameFingerprint } from './keyinfo';
 import { checkInvokePermission, invokePermissionRequest } from './permission';
@@ -83,7 +84,7 @@ export function runDoctor(input: DoctorInput): DoctorCheck[] {
   for (const [name, pem] of keys) {
     const info = publicKeyInfo(pem);
     if (info.problem || info.type !== 'rsa') {
-      add({ id: `key.${name}.size`, status: 'fail', message: `Key '${name}' is not a readable RSA public key${info.problem ? ` (${info.problem})` : ` (${info.type})`}.` });
+      add({ id: `key.${name}.size`, status: 'fail', message: `Key '${name}' is not a readable RSA public key${info.problem ? ` (${info.problem})` : ` (it is ${keyTypePhrase(info.type)})`}.` });
       continue;
     }
     if ((info.bits ?? 0) < MIN_KEY_BITS) add({ id: `key.${name}.size`, status: 'fail', message: `Key '${name}' has ${info.bits} bits; AWS IoT needs at least ${MIN_KEY_BITS}.`, fix: { kind: 'manual', description: 'Generate a 2048-bit (or larger) key pair and replace this key.' } });

@@ -139,6 +139,26 @@ export interface ResolvedTarget {
 }
 
 /**
+ * The endpoints of an endpoint override setting (`iotAuthz.aws.endpoint`): a URL
+ * for both services, or {"iot": URL, "lambda": URL} (either may be left out; the
+ * environment's IOT_AUTHZ_ENDPOINT_* then applies). Empty or other values: none.
+ */
+export function endpointsFromSetting(value: unknown): AwsTarget['endpoints'] {
+  if (typeof value === 'string') {
+    const url = value.trim();
+    return url ? { iot: url, lambda: url } : undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
+  const out: NonNullable<AwsTarget['endpoints']> = {};
+  for (const service of ['iot', 'lambda'] as const) {
+    const v = o[service];
+    if (typeof v === 'string' && v.trim()) out[service] = v.trim();
+  }
+  return out.iot || out.lambda ? out : undefined;
+}
+
+/**
  * Resolves profile, region, endpoints and credential source the way the AWS CLI does:
  * an explicit profile wins; otherwise AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; otherwise
  * AWS_PROFILE or "default". Region: explicit, AWS_REGION, AWS_DEFAULT_REGION, the profile's.

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../errors';
+import { readJsonFile } from '../files';
 import { decide, normalizeTestFile, parseOperation, signWithKeyFile } from '../emulator';
 import type { NormalizedCase, OperationDecision, OperationInput } from '../emulator';
 import type { PolicyContext } from '../policy';
@@ -15,12 +16,7 @@ import { AuthorizerDescription, TestInvokeInput, TestInvokeResult } from './type
 
 /** Reads a test file's cases; `name` picks one case (by name or 1-based index). */
 export function loadRemoteCases(file: string, name?: string): NormalizedCase[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new AuthzError('TEST_FILE_INVALID', `Cannot read ${file} as JSON: ${(e as Error).message}.`, 'Fix the test file (schemas/authz-test.schema.json).');
-  }
+  const doc = readJsonFile(file, 'test case');
   const cases = normalizeTestFile(doc);
   if (name === undefined) return cases;
   const picked = cases.filter((c, i) => c.name === name || String(i + 1) === name);

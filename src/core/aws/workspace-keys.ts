@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readInputFile } from '../files';
 import { loadPublicKey } from '../keys/keys';
 import { WorkspaceKey } from './doctor';
 
@@ -8,8 +9,7 @@ const SKIP = new Set(['node_modules', '.git', 'out', 'dist', '.vscode-test']);
 /** The public-key fingerprint of a PEM file (public key, certificate or unencrypted private key); undefined when unusable. */
 export function pemFileFingerprint(file: string): string | undefined {
   try {
-    const text = fs.readFileSync(file, 'utf8');
-    if (text.length > 256 * 1024) return undefined;
+    const text = readInputFile(file, 'key', 256 * 1024).toString('utf8');
     return loadPublicKey(text).fingerprint.hex;
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../errors';
+import { readInputFile, readJsonFile } from '../files';
 import { loadPublicKey } from '../keys';
 import { NamedKey } from '../tokens';
 import { AWS_AUTHORIZER_TIMEOUT_MS, defaultFunctionName, HandlerRuntime, HandlerSpec } from './handler';
@@ -44,18 +45,7 @@ export function resolveRelative(p: string, dirs: Array<string | undefined>): str
 
 export function loadDefinitionFile(file: string, options: LoadDefinitionOptions = {}): LoadedDefinition {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch {
-    throw new AuthzError('DEFINITION_NOT_FOUND', `Cannot read the authorizer definition ${file}.`, 'Check the path of the *.authorizer.json file.');
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AuthzError('DEFINITION_INVALID_JSON', `${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax of the definition.');
-  }
+  const raw = readJsonFile(abs, 'authorizer definition');
   return loadDefinition(raw, { ...options, file: abs });
 }
 
@@ -95,7 +85,7 @@ export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { 
           keyErrors.push({ name, path: abs, message: `The public key file ${file} of key "${name}" does not exist.` });
           continue;
         }
-        pem = fs.readFileSync(abs, 'utf8');
+        pem = readInputFile(abs, 'public key').toString('utf8');
       }
       if (pem === undefined) {
         keyErrors.push({ name, message: `Key "${name}" is neither a PEM text, a .pem path, {"path"} nor {"pem"}.` });

@@ -13,6 +13,12 @@ export const AWS_AUTHORIZER_TIMEOUT_MS = 5000;
 /** Lambda's init phase limit: loading the module may take this long before the invoke starts. */
 export const INIT_TIMEOUT_MS = 10_000;
 const MAX_LOG_BYTES = 1024 * 1024;
+/** AWS Lambda's synchronous response payload limit (6 MB): a bigger result fails the invocation. */
+export const MAX_RESULT_BYTES = 6 * 1024 * 1024;
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+}
 
 export interface HandlerSpec {
   runtime: HandlerRuntime;
@@ -36,6 +42,8 @@ export interface RunHandlerOptions extends HandlerSpec {
   /** Python 3 executable; default `python3` (`python` on Windows). */
   pythonPath?: string;
   initTimeoutMs?: number;
+  /** Cap of the result channel (fd 3); default MAX_RESULT_BYTES. Tests lower it. */
+  maxResultBytes?: number;
   /** Stops the run: the handler's process group is killed and the run ends as 'cancelled'. */
   signal?: AbortSignal;
 }
@@ -147,6 +155,9 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
     let logBytes = 0;
     let logTruncated = false;
     let channel = '';
+    let channelBytes = 0;
+    let resultTooLarge = false;
+    const maxResultBytes = o.maxResultBytes ?? MAX_RESULT_BYTES;
     let invoked = false;
     let timedOut: 'init' | 'invoke' | undefined;
     let spawnError: Error | undefined;
@@ -208,6 +219,16 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
     child.stderr?.on('data', capture('stderr'));
     const fd3 = child.stdio[3] as NodeJS.ReadableStream | null;
     fd3?.on('data', (b: Buffer) => {
+      if (resultTooLarge) return;
+      channelBytes += b.length;
+      if (channelBytes > maxResultBytes) {
+        // Lambda refuses a response over its payload limit; do not buffer without end either.
+        resultTooLarge = true;
+        channel = '';
+        kill();
+        setTimeout(() => finish(null, 'SIGKILL'), 1000).unref();
+        return;
+      }
       channel += b.toString('utf8');
       if (!invoked && channel.includes('{"phase":"invoke"}\n')) {
         invoked = true;
@@ -249,6 +270,16 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
 
       if (cancelled) {
         resolve({ ...base, status: 'cancelled', durationMs: wallMs, message: 'The run was cancelled; the handler process was stopped.' });
+        return;
+      }
+      if (resultTooLarge) {
+        resolve({
+          ...base,
+          status: 'invalid-result',
+          durationMs: wallMs,
+          error: { type: 'ResultTooLarge', message: `over ${maxResultBytes} bytes` },
+          message: `The handler's result is larger than ${formatBytes(maxResultBytes)}, AWS Lambda's response payload limit: AWS would fail the invocation, so the process was stopped. Return only isAuthenticated, principalId, policyDocuments and the TTLs.`,
+        });
         return;
       }
       if (spawnError) {

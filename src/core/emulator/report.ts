@@ -55,8 +55,10 @@ export function formatTestRun(s: TestRunSummary, relative: (file: string) => str
   }
   const files = s.files.length;
   lines.push('');
+  for (const f of s.files) if (!f.error && f.cases.length === 0) lines.push(`${relative(f.file)}: holds no case.`);
+  const verdict = s.total === 0 ? 'NO CASES RAN' : s.failed === 0 ? 'PASSED' : 'FAILED';
   lines.push(
-    `${s.failed === 0 ? 'PASSED' : 'FAILED'}: ${s.passed} passed, ${s.failed} failed, ${s.total} total in ${files} file${files === 1 ? '' : 's'} (${(s.durationMs / 1000).toFixed(2)} s)`,
+    `${verdict}: ${s.passed} passed, ${s.failed} failed, ${s.total} total in ${files} file${files === 1 ? '' : 's'} (${(s.durationMs / 1000).toFixed(2)} s)`,
   );
   return `${lines.join('\n')}\n`;
 }

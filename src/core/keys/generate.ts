@@ -92,6 +92,78 @@ export interface WriteOptions {
   overwrite?: boolean;
 }
 
+function dirError(dir: string, code: string | undefined, blocker?: string): AuthzError {
+  const shown = blocker && blocker !== dir ? `${dir} (at ${blocker})` : dir;
+  switch (code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return new AuthzError(
+        'KEY_DIR_NOT_A_FOLDER',
+        `Cannot write the key pair into ${shown}: ${blocker ?? dir} is a file, not a folder.`,
+        'Give a folder for --out (an existing one, or a new name that is created).',
+      );
+    case 'EACCES':
+    case 'EPERM':
+      return new AuthzError(
+        'KEY_DIR_NOT_WRITABLE',
+        `Cannot write the key pair into ${shown}: permission denied.`,
+        'Choose a folder you can write to, or change its permissions.',
+      );
+    case 'EROFS':
+      return new AuthzError('KEY_DIR_NOT_WRITABLE', `Cannot write the key pair into ${shown}: the file system is read-only.`, 'Choose a folder on a writable disk.');
+    case 'ENOENT':
+      return new AuthzError(
+        'KEY_DIR_NOT_CREATABLE',
+        `Cannot create the folder ${shown}: the file system there does not allow new folders (ENOENT).`,
+        'Give a folder on an ordinary disk, e.g. inside your project or home folder.',
+      );
+    default:
+      return new AuthzError('KEY_DIR_UNUSABLE', `Cannot write the key pair into ${shown} (${code ?? 'unknown error'}).`, 'Choose another folder for the key pair.');
+  }
+}
+
+/**
+ * Makes sure dir is a folder, creating missing parents one level at a time.
+ * (Not mkdirSync recursive: it loops forever on some paths such as /proc/x, and
+ * its raw EEXIST/ENOTDIR errors do not say which part of the path is wrong.)
+ */
+export function ensureKeyDir(dir: string): void {
+  const abs = path.resolve(dir);
+  const missing: string[] = [];
+  let p = abs;
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') {
+        // A path component above p is a file; keep walking up to name it.
+      } else if (code !== 'ENOENT') {
+        throw dirError(abs, code, p);
+      }
+    }
+    if (st) {
+      if (!st.isDirectory()) throw dirError(abs, 'ENOTDIR', p);
+      break;
+    }
+    const parent = path.dirname(p);
+    if (parent === p) throw dirError(abs, 'ENOENT');
+    missing.push(p);
+    p = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Created meanwhile (another process): fine when it is a folder.
+      if (code === 'EEXIST' && fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw dirError(abs, code, d);
+    }
+  }
+}
+
 function writeNew(file: string, content: string, mode: number, overwrite: boolean): void {
   // 'wx' with the final mode: the file never exists with wider permissions.
   let fd: number;
@@ -105,7 +177,7 @@ function writeNew(file: string, content: string, mode: number, overwrite: boolea
         'Choose another name or directory, or overwrite it deliberately (--force).',
       );
     }
-    throw e;
+    throw dirError(path.dirname(file), (e as NodeJS.ErrnoException).code);
   }
   try {
     // The umask can narrow the open mode, and an existing file keeps its old mode: set it explicitly.
@@ -140,7 +212,7 @@ export function writeKeyPair(
       }
     }
   }
-  fs.mkdirSync(dir, { recursive: true });
+  ensureKeyDir(dir);
   writeNew(paths.privateKeyPath, pair.privateKeyPem, 0o600, overwrite);
   try {
     writeNew(paths.publicKeyPath, pair.publicKeyPem, 0o644, overwrite);

@@ -88,11 +88,33 @@ function isLegacyEncrypted(b: PemBlock): boolean {
   return /ENCRYPTED/i.test(b.headers['Proc-Type'] ?? '');
 }
 
+/** Proper names of node's asymmetricKeyType values, for messages. */
+const KEY_TYPE_NAMES: Record<string, string> = {
+  rsa: 'RSA',
+  'rsa-pss': 'RSA-PSS',
+  dsa: 'DSA',
+  ec: 'EC',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  x25519: 'X25519',
+  x448: 'X448',
+  dh: 'DH',
+};
+
+/** "an EC key", "a DSA key", "an Ed25519 key", "a key of unknown type". */
+export function keyTypePhrase(type: string | undefined): string {
+  if (!type) return 'a key of unknown type';
+  const name = KEY_TYPE_NAMES[type] ?? type.toUpperCase();
+  // The article follows the spoken name: "an EC" (ee-see), "an RSA-PSS" (ar-), "an Ed25519", "an X25519"; "a DSA", "a DH".
+  const an = /^(?:[AEIOUFHLMNRSX](?:[A-Z0-9-]|$)|[AEIOU])/.test(name);
+  return `${an ? 'an' : 'a'} ${name} key`;
+}
+
 /** The problem that makes a key unusable for AWS token signing, or undefined. */
 function rsaProblem(key: KeyObject): string | undefined {
   const type = key.asymmetricKeyType;
   if (type !== 'rsa') {
-    return `it is a${type === 'ec' ? 'n EC' : type === 'rsa-pss' ? 'n RSA-PSS' : ` ${type ?? 'unknown'}`} key, and AWS IoT token signing keys are RSA (PKCS#1 v1.5, SHA-256)`;
+    return `it is ${keyTypePhrase(type)}, and AWS IoT token signing keys are RSA (PKCS#1 v1.5, SHA-256)`;
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) return `it is a ${bits}-bit RSA key, and AWS IoT requires at least ${MIN_RSA_BITS} bits`;
@@ -161,7 +183,7 @@ function readPrivate(b: PemBlock, options: LoadOptions): KeyObject {
     throw new AuthzError(
       'KEY_PASSPHRASE_REQUIRED',
       `The private key (line ${b.line}) is encrypted and no passphrase was given.`,
-      'Provide the passphrase (CLI: --passphrase-env NAME_OF_A_VARIABLE_HOLDING_IT).',
+      'Give the passphrase the key was encrypted with, or use an unencrypted key.',
     );
   }
   try {

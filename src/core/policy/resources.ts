@@ -1,5 +1,6 @@
 import { IOT_ACTIONS } from '../data';
 import { AuthzError } from '../errors';
+import { suggestIotAction } from '../suggest';
 
 /**
  * Which resource type each IoT data-plane action is authorised against, from
@@ -44,10 +45,14 @@ export function resourceArn(action: string, resource: string, parts: ArnParts = 
   if (resource.startsWith('arn:') || resource === '*') return resource;
   const type = resourceTypeFor(action);
   if (!type) {
+    const known = CANONICAL[normalizeAction(action).toLowerCase()];
+    const suggestion = known ? undefined : suggestIotAction(action);
     throw new AuthzError(
       'UNKNOWN_ACTION_RESOURCE',
-      `Cannot build a resource ARN for ${action}: the action is not an IoT data-plane action this tool knows.`,
-      'Give the full resource ARN instead of a bare name.',
+      known
+        ? `Cannot build a resource ARN for ${known}: it is not an action a device connection uses, so its resource type is not known here.`
+        : `Cannot build a resource ARN for ${action}: it is not an AWS IoT action${suggestion ? `; did you mean ${suggestion}?` : '.'}`,
+      suggestion ? `Use ${suggestion}, or give the full resource ARN instead of a bare name.` : 'Give the full resource ARN instead of a bare name.',
     );
   }
   if (type === '*') return '*';

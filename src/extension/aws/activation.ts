@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../commandRunner';
+import { FileNode, fileUriOf } from '../explorer/fileArg';
 import type { KeysFeature } from '../keys/feature';
 import type { ResultsPanelService } from '../panels/resultsPanel';
 import { Services } from '../services';
@@ -52,7 +53,8 @@ export function registerAws(context: vscode.ExtensionContext, services: Services
   registerCommand(services, 'iotAuthz.aws.downloadDefinition', (ref?: AuthorizerRef | DownloadDefinitionArgs) => downloadDefinitionCommand(f, ref));
   registerCommand(services, 'iotAuthz.aws.testInvoke', (ref?: AuthorizerRef | TestInvokeArgs) => testInvokeCommand(f, ref));
   registerCommand(services, 'iotAuthz.aws.compareWithLocal', (ref?: AuthorizerRef | CompareArgs) => compareWithLocalCommand(f, ref));
-  registerCommand(services, 'iotAuthz.aws.deploy', (arg?: DeployArgs | vscode.Uri) => deployCommand(f, arg));
+  // From the explorer's Workspace authorizers section the argument is the definition's node.
+  registerCommand(services, 'iotAuthz.aws.deploy', (arg?: DeployArgs | vscode.Uri | FileNode) => deployCommand(f, fileUriOf(arg) ?? (arg as DeployArgs | undefined)));
   registerCommand(services, 'iotAuthz.aws.doctor', (ref?: AuthorizerRef | DoctorArgs) => doctorCommand(f, ref));
   registerCommand(services, 'iotAuthz.aws.addPermission', (ref?: AuthorizerRef | AddPermissionArgs) => addPermissionCommand(f, ref));
   registerCommand(services, 'iotAuthz.aws.setDefault', (ref?: AuthorizerRef) => setDefaultCommand(f, ref));

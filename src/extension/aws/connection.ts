@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { AuthzError } from '../../core/errors';
 import type { AwsClients, AwsTarget } from '../../core/aws';
-import { createAwsClients, resolveTarget } from '../../core/aws';
+import { createAwsClients, endpointsFromSetting, resolveTarget } from '../../core/aws';
 import { Services } from '../services';
 
 const CONNECTED_KEY = 'iotAuthz.aws.connected';
+/** Context key (package.json menus.commandPalette): connected in this workspace. */
+export const CONNECTED_CONTEXT = 'iotAuthz.aws.connected';
 /** Workspace state: the profile chosen in this workspace ('' = environment credentials). */
 const PROFILE_KEY = 'iotAuthz.aws.profile';
 /** Workspace state: the region chosen in this workspace. */
@@ -40,8 +42,20 @@ export class AwsConnection implements vscode.Disposable {
 
   constructor(private readonly services: Services) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('iotAuthz.aws')) this.invalidate();
+      if (e.affectsConfiguration('iotAuthz.aws')) {
+        this.invalidate();
+        void this.updateContext();
+      }
     });
+    void this.updateContext();
+  }
+
+  /**
+   * The `iotAuthz.aws.connected` context key: the command palette shows the commands
+   * about a deployed authorizer (which ask for one when run from there) only while it is true.
+   */
+  private updateContext(): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT, this.isConnected);
   }
 
   private config(): vscode.WorkspaceConfiguration {
@@ -65,12 +79,13 @@ export class AwsConnection implements vscode.Disposable {
   /** The target: this workspace's choice, else the settings (undefined fields: the environment decides). */
   target(overrides: { region?: string } = {}): AwsTarget {
     const c = this.config();
-    const endpoint = c.get<string>('endpoint')?.trim() || undefined;
+    // A URL for both services, or {"iot": URL, "lambda": URL} (as the CLI's IOT_AUTHZ_ENDPOINT_IOT / _LAMBDA).
+    const endpoints = endpointsFromSetting(c.get<unknown>('endpoint'));
     const chosen = this.chosenProfile;
     return {
       profile: chosen !== undefined ? chosen || undefined : c.get<string>('profile')?.trim() || undefined,
       region: overrides.region || this.chosenRegion || c.get<string>('region')?.trim() || undefined,
-      endpoints: endpoint ? { iot: endpoint, lambda: endpoint } : undefined,
+      endpoints,
       env: process.env,
     };
   }
@@ -94,6 +109,7 @@ export class AwsConnection implements vscode.Disposable {
 
   async setConnected(connected: boolean): Promise<void> {
     await this.services.context.workspaceState.update(CONNECTED_KEY, connected);
+    await this.updateContext();
     this.invalidate();
   }
 

@@ -5,6 +5,7 @@ import type { ResultsModel } from '../panels/model';
 import type { ResultsPanelService } from '../panels/resultsPanel';
 import type { Services } from '../services';
 import type { TestFileDiagnostics } from './diagnostics';
+import type { AuthorizersSection } from './explorer/authorizersSection';
 import type { AuthzTests } from './testing/authzTests';
 
 /** How an ad-hoc run shown in the results panel was made (for "Open as test case"). */
@@ -25,6 +26,8 @@ export interface EmulatorFeature {
   /** The Test Explorer controller and its run profile. */
   readonly tests: AuthzTests;
   readonly diagnostics: TestFileDiagnostics;
+  /** The explorer's "Workspace authorizers" section. */
+  readonly authorizers: AuthorizersSection;
   /** Results-panel models shown by Run Authorizer Locally, with how they were made. */
   readonly localRuns: WeakMap<ResultsModel, LocalRunContext>;
 }

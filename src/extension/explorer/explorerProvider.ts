@@ -20,6 +20,8 @@ export interface ExplorerSection extends ExplorerNode {
    * and shows its viewsWelcome content (the first actions for a new user).
    */
   hasContent?(): Promise<boolean>;
+  /** Rescans what the section lists (Refresh Authorizer Explorer). */
+  reload?(): Promise<unknown>;
 }
 
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {

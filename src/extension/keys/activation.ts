@@ -30,6 +30,7 @@ export function registerKeys(context: vscode.ExtensionContext, services: Service
   registerCommand(services, 'iotAuthz.keys.forgetPassphrase', (node: unknown) => forgetPassphraseCommand(f, node));
   registerCommand(services, 'iotAuthz.explorer.refresh', async () => {
     await keys.refresh();
+    await Promise.all(services.explorer.getSections().map((s) => s.reload?.()));
     services.explorer.refresh();
   });
   registerCommand(services, 'iotAuthz.showLog', () => services.log.show());

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { connectionSnippets, ConnectionSnippets, PLACEHOLDER_ENDPOINT } from '../../core/tokens';
+import { errorText } from '../../core/errors';
 import { copyToClipboard } from '../commandRunner';
-import { connectionNames, ConnectionNames } from './connectionNames';
+import { connectionNames, ConnectionNames, rememberedConnectionNames } from './connectionNames';
 import { KeysFeature } from './feature';
 
 export interface SignedToken {
@@ -36,8 +37,10 @@ export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoin
 }
 
 /**
- * The Sign Token result: a keyboard-driven list of what can be copied. The
- * authorizer and token key names are asked only when a snippet needs them.
+ * The Sign Token result: a keyboard-driven list of what can be copied, shown
+ * again after each action until Esc. The authorizer and token key names are
+ * asked only when a snippet needs them, and can be changed from the list.
+ * Resolves when the list is closed.
  */
 export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoint?: string): Promise<void> {
   const { services } = f;
@@ -82,10 +85,34 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
       },
     },
   ];
-  const picked = await services.prompts.quickPick(items, {
-    title: `Token signed with ${signed.keyFile}`,
-    placeHolder: 'Choose what to copy (Esc to close)',
-    ignoreFocusOut: true,
+  items.push({
+    label: '$(edit) Change authorizer / token key name…',
+    description: describeNames(rememberedConnectionNames(services.context.workspaceState)),
+    detail: 'Used in the curl, MQTT username and SDK snippets (remembered for this workspace)',
+    run: async () => {
+      const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { change: true });
+      if (names) void services.prompts.info(`Snippets now use authorizer '${names.authorizerName}' and token key name '${names.tokenKeyName}'.`);
+    },
   });
-  await picked?.run();
+  const change = items[items.length - 1];
+  // The list comes back after each action, so several things can be copied in a row; Esc closes it.
+  for (;;) {
+    change.description = describeNames(rememberedConnectionNames(services.context.workspaceState));
+    const picked = await services.prompts.quickPick(items, {
+      title: `Token signed with ${signed.keyFile}`,
+      placeHolder: 'Choose what to copy (Esc to close)',
+      ignoreFocusOut: true,
+    });
+    if (!picked) return;
+    try {
+      await picked.run();
+    } catch (e) {
+      // One failed action (e.g. the clipboard) must not close the list.
+      void services.prompts.error(errorText(e));
+    }
+  }
+}
+
+function describeNames(n: Partial<ConnectionNames>): string | undefined {
+  return n.authorizerName && n.tokenKeyName ? `${n.authorizerName}, ${n.tokenKeyName}` : undefined;
 }

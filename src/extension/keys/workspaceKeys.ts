@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { classifyPem, FoundPemBlock, Fingerprint, looksLikePem, pairKeyBlocks } from '../../core/keys';
 
@@ -18,6 +17,12 @@ export interface WorkspaceKeyPair {
   readonly problem?: string;
 }
 
+const DEFAULT_SEARCH_GLOB = '**/*.{pem,key,pub,crt,cer}';
+
+function searchGlob(): string {
+  return vscode.workspace.getConfiguration('iotAuthz.keys').get<string>('searchGlob') || DEFAULT_SEARCH_GLOB;
+}
+
 /** Key files are small; anything bigger is not a key and is skipped unread. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
 const MAX_FILES = 500;
@@ -34,21 +39,33 @@ export class WorkspaceKeys implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
+  /** The watcher of the files `iotAuthz.keys.searchGlob` names; rebuilt when the setting changes. */
+  private watcher: vscode.Disposable | undefined;
+  /** The glob the current watcher was built from (tests read it). */
+  watchedGlob = '';
+
   constructor(private readonly log: vscode.LogOutputChannel) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
-    const onFile = (uri: vscode.Uri) => {
-      if (/\.(pem|key|pub|crt|cer)$/i.test(uri.path) || !path.extname(uri.path)) this.invalidate();
-    };
+    this.watch();
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(onFile),
-      watcher.onDidChange(onFile),
-      watcher.onDidDelete(onFile),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('iotAuthz.keys.searchGlob')) this.invalidate();
+        if (e.affectsConfiguration('iotAuthz.keys.searchGlob')) {
+          this.watch();
+          this.invalidate();
+        }
       }),
     );
+  }
+
+  /** (Re)creates the file watcher from the setting, so keys in any searched file are noticed. */
+  private watch(): void {
+    const glob = searchGlob();
+    if (this.watcher && glob === this.watchedGlob) return;
+    this.watcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(glob);
+    const onFile = () => this.invalidate();
+    this.watcher = vscode.Disposable.from(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile));
+    this.watchedGlob = glob;
   }
 
   /** Drops the cache and tells listeners, debounced so a burst of file events scans once. */
@@ -78,7 +95,7 @@ export class WorkspaceKeys implements vscode.Disposable {
 
   private async scan(): Promise<WorkspaceKeyPair[]> {
     if (!vscode.workspace.workspaceFolders?.length) return [];
-    const glob = vscode.workspace.getConfiguration('iotAuthz.keys').get<string>('searchGlob') || '**/*.{pem,key,pub,crt,cer}';
+    const glob = searchGlob();
     const uris = await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.vscode-test,out,dist}/**', MAX_FILES);
     const blocks: FoundPemBlock[] = [];
     const byKey = new Map<string, vscode.Uri>();
@@ -102,6 +119,7 @@ export class WorkspaceKeys implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
+    this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // No `vscode` import: the payload builder is plain data shaping.
 import type { ConnectionInput } from '../../core/emulator/event';
 import type { ConnectionResult } from '../../core/emulator/pipeline';
+import { shortReason, shortResource } from '../../core/emulator/display';
 
 /** Where a result comes from: the local emulator or AWS TestInvokeAuthorizer. */
 export type ResultSource = 'local' | 'aws';
@@ -66,6 +67,22 @@ export interface PanelPayload {
   copyable: CopyTarget[];
   canOpenAsTestCase: boolean;
   compare?: { title: string; source: ResultSource; sourceLabel: string; result: PanelResult };
+  /** Table texts of the connect decision and of each operation decision (same order as result.decisions). */
+  decisionTexts: { connect?: DecisionTexts; decisions: DecisionTexts[] };
+}
+
+/** How the decisions table shows one decision. */
+export interface DecisionTexts {
+  /** The resource without the definition's ARN prefix ("topic/a/b"); the full ARN is result's `resource`. */
+  resource: string;
+  /** The reason without the operation and the deciding statement (their own columns). */
+  reason: string;
+}
+
+function decisionTexts(d: { action?: string; input?: string; resource?: string; reason?: string }): DecisionTexts {
+  const resource = String(d.resource ?? '');
+  const t = { action: String(d.action ?? ''), input: d.input, resource, reason: String(d.reason ?? '') };
+  return { resource: shortResource(t), reason: shortReason(t) };
 }
 
 export function defaultTitle(model: Pick<ResultsModel, 'title' | 'result' | 'source'>): string {
@@ -190,6 +207,10 @@ export function toPayload(model: ResultsModel, canOpenAsTestCase = true): PanelP
     policies: parsePolicies(result),
     copyable,
     canOpenAsTestCase,
+    decisionTexts: {
+      ...(result.connect ? { connect: decisionTexts(result.connect) } : {}),
+      decisions: (result.decisions ?? []).map(decisionTexts),
+    },
     ...(model.compare
       ? {
           compare: {

@@ -68,6 +68,8 @@ export async function startAwsFixture(dir: string): Promise<AwsFixture> {
   fs.writeFileSync(path.join(abs, 'keys', 'm.public.pem'), publicPem);
   fs.writeFileSync(path.join(abs, 'keys', 'm.private.pem'), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const api = await getApi();
+  // The key scan follows file events (debounced, and the watcher is late at times): rescan now that the keys exist.
+  await api.keys.keys.refresh();
   await api.aws.connection.forgetChoice();
   return {
     ep,

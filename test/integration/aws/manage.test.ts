@@ -260,7 +260,8 @@ describe('AWS: status bar, explorer details, test invoke in the panel, manage, e
     assert.match(api.aws.statusBar!.tooltipText, new RegExp(`Data endpoint: \`${fx.ep.dataEndpoint.replace(/\./g, '\\.')}\``));
     assert.equal(vscode.workspace.getConfiguration('iotAuthz.connection').get('endpoint'), '');
     await vscode.env.clipboard.writeText('');
-    await scriptPrompts(['curl: HTTPS publish', { kind: 'inputBox', answer: 'alpha' }, { kind: 'inputBox', answer: 'tok' }]);
+    // The result list comes back after the copy: Esc (undefined) closes it.
+    await scriptPrompts(['curl: HTTPS publish', { kind: 'inputBox', answer: 'alpha' }, { kind: 'inputBox', answer: 'tok' }, { kind: 'quickPick', answer: undefined }]);
     await vscode.commands.executeCommand('iotAuthz.signToken', { keyPath: path.join(fx.abs, 'keys', 'm.private.pem'), token: 'allow' });
     const curl = await waitFor(async () => {
       const t = await vscode.env.clipboard.readText();

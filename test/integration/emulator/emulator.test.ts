@@ -9,9 +9,13 @@ import { loadDefinitionFile } from '../../../src/core/emulator/definition';
 import type { EmulatorFeature } from '../../../src/extension/emulator/feature';
 import type { SavedTestCase } from '../../../src/extension/emulator/commands/saveAsTestCase';
 import type { RunRecord } from '../../../src/extension/emulator/testing/runner';
-import { fixtureUri, getApi, restorePrompts, scriptPrompts, waitFor, workspaceFolder } from '../helpers';
+import type { DefinitionNode } from '../../../src/extension/emulator/explorer/definitionNode';
+import type { DefinitionTestFileNode } from '../../../src/extension/emulator/explorer/definitionTestFileNode';
+import { fixtureUri, getApi, restorePrompts, scriptPrompts, ScriptedPrompts, waitFor, workspaceFolder } from '../helpers';
 
 const DIR = 'emulator';
+/** Workspace state of Run Authorizer Locally: the operations last checked per definition. */
+const LAST_OPERATIONS_KEY = 'iotAuthz.emulator.lastOperations';
 const MARKER = `${DIR}/markers/handler-ran.marker`;
 const TRUST_TEXT = /executes its Lambda handler, which is code from this workspace, so it needs workspace trust/;
 
@@ -80,7 +84,10 @@ describe('Emulator: Test Explorer, Run Authorizer Locally, Simulate Policy Decis
       const text = doc.getText(item.range);
       assert.ok(text.startsWith('{') && text.endsWith('}') && text.includes(JSON.stringify(item.label)), `the range is the case object: ${text}`);
     }
-    assert.equal(items[1].description, 'mqtt');
+    // The protocol is a tag, not the description: the Testing view reads a description as the row's accessible name.
+    assert.equal(items[1].description, undefined);
+    assert.deepEqual(items[1].tags.map((t) => t.id), ['mqtt']);
+    assert.deepEqual(items[0].tags.map((t) => t.id), ['https']);
     assert.equal(f.tests.runProfile.isDefault, true);
     assert.equal(f.tests.runProfile.supportsContinuousRun, true);
     assert.equal(f.tests.runProfile.kind, vscode.TestRunProfileKind.Run);
@@ -102,6 +109,8 @@ describe('Emulator: Test Explorer, Run Authorizer Locally, Simulate Policy Decis
     assert.ok(!/[^\r]\n/.test(record.output), 'every line ends with CRLF');
     assert.match(record.output, /Generated emulator\/keys\/emu\.(private|public)\.pem/, 'the missing key pair was generated at run time');
     assert.ok(fs.existsSync(markerPath()), 'the handler ran');
+    // Passing cases' output stays in the run's output: nothing is attached to a place in the editor.
+    assert.deepEqual(record.locatedOutput, [], 'no output at a location for passing cases');
     const last = f.tests.lastResults.get(items[0].id);
     assert.equal(last?.result.result?.outcome, 'accepted');
   });
@@ -119,6 +128,8 @@ describe('Emulator: Test Explorer, Run Authorizer Locally, Simulate Policy Decis
     assert.deepEqual(JSON.parse(m.actualOutput!), { authenticated: true, principalId: 'emuDevice' });
     assert.equal(m.location?.uri, fixtureUri(`${DIR}/failing.authz-test.json`).toString());
     assert.equal(m.location?.startLine, item.range!.start.line);
+    // A failing case's output is shown at the case.
+    assert.ok(record.locatedOutput.some((o) => o.line === item.range!.start.line && /^FAIL deliberately wrong principal/.test(o.text)), JSON.stringify(record.locatedOutput));
 
     // Show Result (the item's context menu) shows that case's ConnectionResult in the results panel.
     await scriptPrompts([]);
@@ -296,6 +307,86 @@ describe('Emulator: Test Explorer, Run Authorizer Locally, Simulate Policy Decis
       fs.writeFileSync(target.fsPath, original);
     }
     await waitFor(() => f.tests.caseItems(target).length === 4, 10_000, 50, 'restored');
+  });
+
+  it('Run Authorizer Locally suggests the test cases\' operations, then the last ones used, else the setting', async () => {
+    const f = await emulator();
+    const keyPath = await generateFixtureKey();
+    const local = fixtureUri(`${DIR}/local.authorizer.json`);
+    const dev = fixtureUri('authoring/dev.authorizer.json');
+    await f.services.context.workspaceState.update(LAST_OPERATIONS_KEY, undefined);
+    const suggested = (prompts: ScriptedPrompts) => {
+      const ask = prompts.asked.find((p) => p.kind === 'inputBox' && /operations to check/.test(p.message));
+      assert.ok(ask, 'the operations were asked');
+      return (ask.options as vscode.InputBoxOptions).value;
+    };
+    const run = { definition: local, protocol: 'https', token: 'allow-me', signWithKey: keyPath, showResult: false };
+    // 1. Nothing run yet: the first case of local.authz-test.json that lists operations (allowed, then denied).
+    let prompts = await scriptPrompts(['iot:Publish emu/chosen']);
+    let result = await vscode.commands.executeCommand<ConnectionResult>('iotAuthz.emulator.runLocally', run);
+    assert.equal(suggested(prompts), 'iot:Publish emu/telemetry; iot:Publish other/topic');
+    assert.deepEqual(result?.decisions.map((d) => [d.input, d.decision]), [['emu/chosen', 'allow']]);
+    // 2. The operations last checked with this definition.
+    prompts = await scriptPrompts(['iot:Publish emu/chosen']);
+    result = await vscode.commands.executeCommand<ConnectionResult>('iotAuthz.emulator.runLocally', run);
+    assert.equal(suggested(prompts), 'iot:Publish emu/chosen');
+    assert.equal(result?.outcome, 'accepted');
+    // 3. A definition no test case names and never run: the setting.
+    const setting = vscode.workspace.getConfiguration('iotAuthz.emulator', dev).get<string[]>('defaultOperations');
+    assert.ok(setting?.length, 'the setting has a default');
+    prompts = await scriptPrompts([undefined]);
+    const cancelled = await vscode.commands.executeCommand('iotAuthz.emulator.runLocally', { definition: dev, protocol: 'https', token: 't', signature: 'c2ln' });
+    assert.equal(cancelled, undefined, 'cancelled at the operations box');
+    assert.equal(suggested(prompts), setting.join('; '));
+    await f.services.context.workspaceState.update(LAST_OPERATIONS_KEY, undefined);
+  });
+
+  it('the explorer\'s Workspace authorizers section lists the definitions with their test files, and its Run action runs one', async () => {
+    const f = await emulator();
+    const api = await getApi();
+    const section = api.services.explorer.getSections().find((s) => s === f.authorizers);
+    assert.ok(section, 'the section is registered with the explorer');
+    assert.ok(section.order > 10 && section.order < 40, 'between Workspace keys (10) and AWS (40)');
+    assert.equal(await section.hasContent!(), true);
+    assert.ok((await api.services.explorer.getChildren()).includes(section), 'shown at the root');
+    const sectionItem = await section.getTreeItem();
+    assert.equal(sectionItem.label, 'Workspace authorizers');
+    await f.tests.discover();
+    const nodes = (await section.getChildren!()) as DefinitionNode[];
+    const local = nodes.find((n) => n.fileUri.fsPath === fixtureUri(`${DIR}/local.authorizer.json`).fsPath);
+    assert.ok(local, `the fixture definition is listed: ${nodes.map((n) => n.definition.name).join(', ')}`);
+    const item = await local.getTreeItem();
+    assert.equal(item.label, 'emulator-fixture-authorizer');
+    assert.equal(item.description, 'nodejs · signing on');
+    assert.equal(item.contextValue, 'workspaceAuthorizer.runnable');
+    const children = (await local.getChildren()) as DefinitionTestFileNode[];
+    const rows = await Promise.all(children.map(async (c) => { const t = await c.getTreeItem(); return `${String(t.label)} ${String(t.description)}`; }));
+    // (Earlier tests may have saved more test files for this definition.)
+    for (const row of [`${DIR}/failing.authz-test.json 1 case`, `${DIR}/local.authz-test.json 4 cases`]) assert.ok(rows.includes(row), `${row} in ${JSON.stringify(rows)}`);
+    assert.ok(!rows.some((r) => r.startsWith('authoring/')), 'only the test files that name this definition');
+    assert.ok(nodes.some((n) => n.definition.name === 'DevAuthorizer'), 'the authoring fixture definition too');
+
+    // The context menu passes the node: Run Authorizer Locally runs that definition.
+    await generateFixtureKey();
+    await scriptPrompts(['HTTPS', 'allow-me', (items: readonly vscode.QuickPickItem[]) => items[0], 'iot:Publish emu/from-explorer']);
+    const result = await vscode.commands.executeCommand<ConnectionResult>('iotAuthz.emulator.runLocally', local);
+    assert.ok(result, 'a result is returned');
+    assert.equal(result.outcome, 'accepted', result.summary);
+    assert.equal(result.authorizerName, 'emulator-fixture-authorizer');
+    assert.deepEqual(result.decisions.map((d) => [d.input, d.decision]), [['emu/from-explorer', 'allow']]);
+    await f.services.context.workspaceState.update(LAST_OPERATIONS_KEY, undefined);
+
+    // A new definition appears after the file watcher reports it; deleting it removes it again.
+    const extra = fixtureUri(`${DIR}/extra.authorizer.json`);
+    fs.writeFileSync(extra.fsPath, JSON.stringify({ authorizerName: 'extra-authorizer', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:x', signingDisabled: true }));
+    try {
+      const added = await waitFor(async () => ((await section.getChildren!()) as DefinitionNode[]).find((n) => n.definition.name === 'extra-authorizer'), 15_000, 100, 'the new definition is listed');
+      assert.equal((await added.getTreeItem()).description, 'no handler · signing off');
+      assert.equal(added.contextValue, 'workspaceAuthorizer.noHandler');
+    } finally {
+      fs.rmSync(extra.fsPath, { force: true });
+    }
+    await waitFor(async () => !((await section.getChildren!()) as DefinitionNode[]).some((n) => n.definition.name === 'extra-authorizer'), 15_000, 100, 'the deleted definition is gone');
   });
 
   it('Simulate Policy Decision shows the decision and selects the deciding statement', async () => {

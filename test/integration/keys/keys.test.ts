@@ -141,6 +141,16 @@ describe('Keys: generate, sign, verify in the extension host', function () {
     assert.ok(generated.pair.privateFile && generated.pair.publicFile, 'both halves of a generated pair are paired by fingerprint');
     const item = await generated.getTreeItem();
     assert.match(String(item.description), /2048-bit · private \+ public/);
+    // The node shows the start of the fingerprint; the tooltip has all of it.
+    assert.ok(String(item.description).endsWith(` · ${r.fingerprint.split(':').slice(0, 4).join(':')}…`), String(item.description));
+    assert.ok((item.tooltip as vscode.MarkdownString).value.includes(r.fingerprint));
+    // The halves: the private one reads as secret, the public one as shareable; no resourceUri, so a
+    // file-icon theme cannot replace these icons.
+    const halves = await Promise.all((await generated.getChildren()).map((c) => c.getTreeItem()));
+    assert.deepEqual(halves.map((h) => [String(h.description), (h.iconPath as vscode.ThemeIcon).id, h.resourceUri]), [
+      ['private key', 'lock', undefined],
+      ['public key', 'unlock', undefined],
+    ]);
     assert.ok(!nodes.some((n) => n.pair.privateFile?.path.endsWith('notes.pem') || n.pair.publicFile?.path.endsWith('notes.pem')), 'a .pem file without a key is not listed');
     const ec = nodes.find((n) => n.pair.privateFile?.path.endsWith('ec-key.pem'));
     assert.ok(ec?.pair.problem, 'an EC key is listed as not usable');

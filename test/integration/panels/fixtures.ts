@@ -35,6 +35,9 @@ const USERNAME = `?x-amz-customauthorizer-name=my-authorizer&token=${encodeURICo
 
 export const PUBLISH_ALLOW_REASON = `iot:Publish on ${ARN}:topic/devices/device-42/telemetry is allowed by statement #2 (Sid PublishOwnTopics) of policy document #1 (Resource ${ARN}:topic/devices/device-42/*).`;
 export const PUBLISH_DENY_REASON = `iot:Publish on ${ARN}:topic/admin/reboot is denied explicitly by statement #1 (Sid NoAdmin) of policy document #2 (Resource ${ARN}:topic/admin/*); an explicit Deny overrides any Allow.`;
+/** The reasons as the decisions table shows them: no operation, no statement (their own columns), no ARN prefix. */
+export const PUBLISH_ALLOW_SHOWN = 'Allowed: matches Resource topic/devices/device-42/*.';
+export const PUBLISH_DENY_SHOWN = 'Explicit Deny: matches Resource topic/admin/*; it overrides any Allow.';
 
 /** An accepted MQTT connection: connect allowed by doc 0 statement 0, publish allowed by doc 0 statement 1, one publish denied by doc 1 statement 0. */
 export function acceptedResult(): ConnectionResult {

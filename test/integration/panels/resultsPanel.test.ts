@@ -8,7 +8,8 @@ import {
   BAD_SIGNATURE_INPUT,
   CORRECTED,
   PUBLISH_ALLOW_REASON,
-  PUBLISH_DENY_REASON,
+  PUBLISH_ALLOW_SHOWN,
+  PUBLISH_DENY_SHOWN,
   SIGNATURE,
   SIGNATURE_MESSAGE,
   TOKEN,
@@ -86,8 +87,8 @@ describe('Results panel', function () {
       'warning: token expires in 40 seconds', // handler log, stderr
       'RESPONSE_REFRESH_SHORT',
       'refreshAfterInSeconds is 300: devices re-authorise every 5 minutes.',
-      PUBLISH_ALLOW_REASON,
-      PUBLISH_DENY_REASON,
+      PUBLISH_ALLOW_SHOWN,
+      PUBLISH_DENY_SHOWN,
       'policy document #1, statement #2 (Sid PublishOwnTopics), Allow',
       'Policy document #2',
       '"Sid": "NoAdmin"',
@@ -97,6 +98,14 @@ describe('Results panel', function () {
       assert.ok(t.includes(s), `rendered text contains ${JSON.stringify(s)}\n---\n${t.slice(0, 3000)}`);
     }
     assert.ok(!t.includes('Rejected'), 'no rejection shown');
+    // The operation column: action and short resource (the full ARN is its title); the reason does not
+    // repeat the operation or the deciding statement, which have their own columns.
+    assert.match(t, /iot:Publish topic\/devices\/device-42\/telemetry\s+✓ Allow\s+Allowed: matches Resource/);
+    assert.match(t, /iot:Connect client\/device-42\s+✓ Allow/);
+    assert.ok(!t.includes('statement #2 (Sid PublishOwnTopics) of policy document #1'), 'the deciding statement is not repeated in the reason');
+    assert.ok(!t.includes(PUBLISH_ALLOW_REASON), 'the evaluator\'s full sentence is not shown in the table');
+    const texts = (await service()).currentPayload()?.decisionTexts;
+    assert.deepEqual(texts?.decisions.map((d) => d.resource), ['topic/devices/device-42/telemetry', 'topic/admin/reboot']);
     // stdout and stderr are told apart (a label on each line, not only a colour).
     assert.match(t, /stderr\s+warning: token expires in 40 seconds/);
     assert.match(t, /stdout\s+checking token for device-42/);
@@ -149,7 +158,7 @@ describe('Results panel', function () {
       assert.ok(t.includes(s), `rendered text contains ${JSON.stringify(s)}\n---\n${t.slice(0, 3000)}`);
     }
     assert.ok(!t.includes('Accepted'), 'the previous result is gone');
-    assert.ok(!t.includes(PUBLISH_ALLOW_REASON), 'the previous decisions are gone');
+    assert.ok(!t.includes(PUBLISH_ALLOW_SHOWN), 'the previous decisions are gone');
     assert.deepEqual(r.highlighted, []);
   });
 
@@ -319,7 +328,7 @@ describe('Results panel', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     const r = await waitFor(() => results.lastRendered, 30_000, 50, 'rendered again after being shown');
     assert.equal(r.seq, seq, 'the same result, re-sent on ready');
-    assert.ok(r.text.includes(PUBLISH_DENY_REASON));
+    assert.ok(r.text.includes(PUBLISH_DENY_SHOWN));
     assert.equal(resultTabs().length, 1);
   });
 });

@@ -72,6 +72,11 @@ describe('cli keygen / sign / verify', function () {
     const no = await run(['sign', '--key', 'keys/enc.private.pem', '--token', 't']);
     assert.equal(no.code, 2);
     assert.match(no.stderr, /encrypted and no passphrase/);
+    // The CLI says how to give it (the core hint is front-end neutral).
+    assert.match(no.stderr, /name it with --passphrase-env VAR/);
+    const v = await run(['verify', '--key', 'keys/enc.private.pem', '--token', 't', '--signature', 'AAAA']);
+    assert.equal(v.code, 2);
+    assert.match(v.stderr, /encrypted and no passphrase.*--passphrase-env VAR/);
     const wrong = await run(['sign', '--key', 'keys/enc.private.pem', '--token', 't', '--passphrase-env', 'KEYPASS'], { KEYPASS: 'x' });
     assert.match(wrong.stderr, /does not decrypt/);
   });
@@ -115,7 +120,7 @@ describe('cli keygen / sign / verify', function () {
     // A hang would fail through the suite's mocha timeout: no timed assertion here.
     const huge = await run(['sign', '--key', 'huge.pem', '--token', 'a']);
     assert.equal(huge.code, 2);
-    assert.match(huge.stderr, /larger than 1048576 bytes/);
+    assert.match(huge.stderr, /is 5 MB, over the 1 MB limit/);
     assert.match((await run(['sign', '--key', 'missing.pem', '--token', 'a'])).stderr, /does not exist/);
   });
 
@@ -153,6 +158,21 @@ describe('cli keygen / sign / verify', function () {
     assert.match((await run(['verify', '--key', 'ec.pem', '--token', 'a', '--signature', sig])).stderr, /EC key/);
   });
 
+  it('verify --token-file warns about the final newline and finds a signature made without it', async () => {
+    fs.writeFileSync(path.join(dir, 'token-nl.txt'), 'device-42\n');
+    const withoutNewline = opensslSign(path.join(dir, 'keys', 'dev.private.pem'), Buffer.from('device-42'));
+    const r = await run(['verify', '--key', 'keys/dev.public.pem', '--token-file', 'token-nl.txt', '--signature', withoutNewline]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /iot-authz verify: warning: The token ends with a newline.*token-nl\.txt is checked byte for byte/);
+    assert.match(r.stdout, /SIGNATURE_OVER_TRIMMED_TOKEN: The signature matches the token without its surrounding whitespace/);
+    assert.doesNotMatch(r.stdout, /SIGNATURE_MISMATCH/);
+    // Near miss: a signature over the file's exact bytes is valid, with the warning still shown.
+    const exact = opensslSign(path.join(dir, 'keys', 'dev.private.pem'), Buffer.from('device-42\n'));
+    const ok = await run(['verify', '--key', 'keys/dev.public.pem', '--token-file', 'token-nl.txt', '--signature', exact]);
+    assert.equal(ok.code, 0, ok.stdout);
+    assert.match(ok.stderr, /ends with a newline/);
+  });
+
   it('the bundled CLI (esbuild, as scripts/build.mjs bundles it) signs like openssl', async () => {
     // Bundled into a temp dir with the build script's options: scripts/build.mjs empties the shared dist/.
     const esbuild = await import('esbuild');
@@ -162,5 +182,14 @@ describe('cli keygen / sign / verify', function () {
     const key = path.join(dir, 'keys', 'dev.private.pem');
     const out = execFileSync(process.execPath, [outfile, 'sign', '--key', key, '--token', 'a token with spaces']).toString();
     assert.equal(out, `${opensslSign(key, Buffer.from('a token with spaces'))}\n`);
+  });
+
+  it('the bundled CLI prints the version built in with define (as scripts/build.mjs sets it)', async () => {
+    const esbuild = await import('esbuild');
+    const outfile = path.join(dir, 'cli-version.js');
+    const options = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../scripts/esbuild-options.json'), 'utf8'));
+    await esbuild.build({ ...options, define: { IOT_AUTHZ_VERSION: '"9.8.7-test"' }, entryPoints: [path.resolve(__dirname, '../../../../src/cli/main.ts')], outfile, logLevel: 'silent' });
+    assert.equal(execFileSync(process.execPath, [outfile, '--version']).toString(), '9.8.7-test\n');
+    assert.match(fs.readFileSync(path.resolve(__dirname, '../../../../scripts/build.mjs'), 'utf8'), /define: \{ IOT_AUTHZ_VERSION: JSON\.stringify\(/);
   });
 });

@@ -71,7 +71,7 @@ describe('cli: iot-authz validate', () => {
     assert.equal((await run(dir, 'validate', 'mystery.json')).code, 2);
     const missing = await run(dir, 'validate', 'nope.json');
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /no such file/);
+    assert.match(missing.err, /does not exist/);
     assert.equal((await run(dir, 'validate', '--kind', 'x', 'good.iot-policy.json')).code, 2);
     assert.equal((await run(dir, 'validate')).code, 2);
     const huge = await run(dir, 'validate', 'huge.iot-policy.json');

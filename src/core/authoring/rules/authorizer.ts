@@ -1,6 +1,6 @@
 import { Node } from 'jsonc-parser';
 import { LIMITS } from '../../data';
-import { Frame, Reporter } from '../context';
+import { cutOff, Frame, Reporter } from '../context';
 import { entries, prop, propNode } from '../json';
 import { closest } from '../strings';
 import { ValidateOptions } from '../types';
@@ -37,7 +37,9 @@ export function checkAuthorizer(f: Frame, root: Node, r: Reporter, options: Vali
     if (n && n.type !== 'boolean') r.reportNode('AUTHORIZER_FIELD_TYPE', f, n, `"${key}" must be true or false.`);
     return n?.type === 'boolean' ? n.value : undefined;
   };
-  const missing = (key: string) => r.report('AUTHORIZER_FIELD_MISSING', f, root.offset, root.offset + 1, `The definition has no "${key}".`);
+  const missing = (key: string): void => {
+    if (!cutOff(f, root)) r.report('AUTHORIZER_FIELD_MISSING', f, root.offset, root.offset + 1, `The definition has no "${key}".`);
+  };
 
   const name = str('authorizerName');
   if (!prop(root, 'authorizerName')) missing('authorizerName');

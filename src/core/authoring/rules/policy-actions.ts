@@ -1,7 +1,7 @@
 import { Reporter } from '../context';
 import { stringItems } from '../json';
+import { suggestIotAction } from '../../suggest';
 import { actionNames, PolicyView, resolveAction } from '../model';
-import { closest } from '../strings';
 
 const QUALIFIED = actionNames().map((a) => `iot:${a}`);
 /** Services whose actions legitimately appear in AWS IoT policies. */
@@ -45,9 +45,7 @@ export function checkActions(v: PolicyView, r: Reporter): void {
           }
           case 'unknown':
           case 'malformed': {
-            const candidate = res.kind === 'malformed' ? `iot:${value}` : value;
-            const suggestion = closest(candidate.slice(candidate.indexOf(':') + 1), actionNames());
-            const full = suggestion ? `iot:${suggestion}` : undefined;
+            const full = suggestIotAction(res.kind === 'malformed' ? `iot:${value}` : value);
             const msg = res.kind === 'malformed'
               ? `"${value}" is not a service:action name${full ? `: did you mean "${full}"?` : '.'}`
               : `"${value}" is not an AWS IoT action${full ? `: did you mean "${full}"?` : '.'}`;

@@ -1,5 +1,5 @@
 import { Node } from 'jsonc-parser';
-import { Frame, LocalFix, Reporter } from '../context';
+import { cutOff, Frame, LocalFix, Reporter } from '../context';
 import { indentAt } from '../json';
 import { PolicyView, statementAllowsConnect } from '../model';
 
@@ -47,6 +47,8 @@ export function addConnectFix(v: PolicyView, region?: string, account?: string):
 /** Hint when nothing allows iot:Connect. `anchor` is where to show it. */
 export function reportNoConnect(views: readonly PolicyView[], r: Reporter, anchorFrame: Frame, anchor: Node, region?: string, account?: string): void {
   if (!r.enabled('POLICY_NO_CONNECT') || anyAllowsConnect(views)) return;
+  // A document cut off by a syntax error may allow it further on.
+  if (views.some((v) => cutOff(v.frame, v.root)) || cutOff(anchorFrame, anchor)) return;
   const target = views.find((v) => v.statementNode?.type === 'array');
   const fix = target ? addConnectFix(target, region, account) : undefined;
   r.reportNode('POLICY_NO_CONNECT', anchorFrame, anchor, 'No statement allows iot:Connect: MQTT and MQTT-over-WebSocket connections will be refused (HTTPS publish still works).');

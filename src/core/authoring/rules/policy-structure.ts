@@ -1,6 +1,6 @@
 import { Node } from 'jsonc-parser';
 import { LIMITS } from '../../data';
-import { Reporter } from '../context';
+import { cutOff, Reporter } from '../context';
 import { entries, prop, propNode } from '../json';
 import { PolicyView } from '../model';
 import { closest } from '../strings';
@@ -13,8 +13,9 @@ const DOC_FIELDS = LIMITS.policy.documentFields;
 export function checkPolicyStructure(v: PolicyView, r: Reporter): void {
   const f = v.frame;
   const version = prop(v.root, 'Version');
+  const rootCut = cutOff(f, v.root);
   if (!version) {
-    r.report('POLICY_VERSION_MISSING', f, v.root.offset, v.root.offset + 1, `The policy has no "Version": add "Version": "${VERSION}" (without it policy variables are not substituted).`);
+    if (!rootCut) r.report('POLICY_VERSION_MISSING', f, v.root.offset, v.root.offset + 1, `The policy has no "Version": add "Version": "${VERSION}" (without it policy variables are not substituted).`);
   } else if (version.value !== VERSION) {
     r.reportNode('POLICY_VERSION_INVALID', f, version, `Version must be "${VERSION}", not ${JSON.stringify(version.value ?? null)}.`, {
       fixes: [{ title: `Set Version to "${VERSION}"`, edits: [{ start: version.offset, end: version.offset + version.length, newText: JSON.stringify(VERSION) }], isPreferred: true }],
@@ -27,6 +28,7 @@ export function checkPolicyStructure(v: PolicyView, r: Reporter): void {
   }
   const st = v.statementNode;
   if (!st) {
+    if (rootCut) return;
     r.report('POLICY_STATEMENT_MISSING', f, v.root.offset, v.root.offset + 1, 'The policy has no "Statement".');
     return;
   }
@@ -34,7 +36,7 @@ export function checkPolicyStructure(v: PolicyView, r: Reporter): void {
     r.reportNode('POLICY_STATEMENT_TYPE', f, st, '"Statement" must be an array of statements.');
     return;
   }
-  if (st.type === 'array' && (st.children?.length ?? 0) === 0) {
+  if (st.type === 'array' && (st.children?.length ?? 0) === 0 && !cutOff(f, st)) {
     const key = propNode(v.root, 'Statement')?.children?.[0] ?? st;
     r.reportNode('POLICY_STATEMENT_EMPTY', f, key, 'Statement is empty: the policy allows nothing.');
   }
@@ -42,8 +44,9 @@ export function checkPolicyStructure(v: PolicyView, r: Reporter): void {
 
   for (const s of v.statements) {
     const open = { start: s.node.offset, end: s.node.offset + 1 };
-    if (!s.effectNode) r.report('POLICY_EFFECT_INVALID', f, open.start, open.end, 'The statement has no "Effect": add "Effect": "Allow" or "Deny".');
-    else if (s.effect !== 'Allow' && s.effect !== 'Deny') {
+    if (!s.effectNode) {
+      if (!cutOff(f, s.node)) r.report('POLICY_EFFECT_INVALID', f, open.start, open.end, 'The statement has no "Effect": add "Effect": "Allow" or "Deny".');
+    } else if (s.effect !== 'Allow' && s.effect !== 'Deny') {
       const fixTo = typeof s.effect === 'string' ? (s.effect.toLowerCase() === 'allow' ? 'Allow' : s.effect.toLowerCase() === 'deny' ? 'Deny' : undefined) : undefined;
       r.reportNode('POLICY_EFFECT_INVALID', f, s.effectNode, `Effect must be "Allow" or "Deny", not ${JSON.stringify(s.effectNode.value ?? null)}.`, fixTo ? {
         data: { suggestion: fixTo },
@@ -68,8 +71,9 @@ function renameKey(keyNode: Node, to: string) {
 }
 
 function pair(r: Reporter, v: PolicyView, stmt: Node, a: Node | undefined, b: Node | undefined, an: string, bn: string, code: 'POLICY_ACTION_MISSING' | 'POLICY_RESOURCE_MISSING'): void {
-  if (!a && !b) r.report(code, v.frame, stmt.offset, stmt.offset + 1, `The statement needs "${an}" (or "${bn}").`);
-  else if (a && b) r.reportNode(code, v.frame, b.parent?.children?.[0] ?? b, `A statement has "${an}" or "${bn}", not both.`);
+  if (!a && !b) {
+    if (!cutOff(v.frame, stmt)) r.report(code, v.frame, stmt.offset, stmt.offset + 1, `The statement needs "${an}" (or "${bn}").`);
+  } else if (a && b) r.reportNode(code, v.frame, b.parent?.children?.[0] ?? b, `A statement has "${an}" or "${bn}", not both.`);
 }
 
 function elementType(r: Reporter, v: PolicyView, n: Node): void {

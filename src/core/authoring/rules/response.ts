@@ -1,6 +1,6 @@
 import { Node } from 'jsonc-parser';
 import { LIMITS } from '../../data';
-import { Frame, Reporter } from '../context';
+import { cutOff, Frame, Reporter } from '../context';
 import { entries, prop, propNode } from '../json';
 import { closest } from '../strings';
 
@@ -10,13 +10,14 @@ const PRINCIPAL = new RegExp(R.principalIdPattern);
 /** The response's own fields (policy documents are checked by the policy rules). */
 export function checkResponseFields(f: Frame, root: Node, r: Reporter): void {
   const auth = prop(root, 'isAuthenticated');
-  if (!auth) r.report('RESPONSE_IS_AUTHENTICATED_MISSING', f, root.offset, root.offset + 1, 'The response has no "isAuthenticated": IoT Core refuses the connection.');
-  else if (auth.type !== 'boolean') r.reportNode('RESPONSE_FIELD_TYPE', f, auth, `"isAuthenticated" must be true or false, not ${describe(auth)}.`);
+  if (!auth) {
+    if (!cutOff(f, root)) r.report('RESPONSE_IS_AUTHENTICATED_MISSING', f, root.offset, root.offset + 1, 'The response has no "isAuthenticated": IoT Core refuses the connection.');
+  } else if (auth.type !== 'boolean') r.reportNode('RESPONSE_FIELD_TYPE', f, auth, `"isAuthenticated" must be true or false, not ${describe(auth)}.`);
   const authenticated = auth?.value === true;
 
   const pid = prop(root, 'principalId');
   if (!pid) {
-    if (authenticated) r.report('RESPONSE_PRINCIPAL_ID_MISSING', f, root.offset, root.offset + 1, 'The response has no "principalId" (1 to 128 letters and digits).');
+    if (authenticated && !cutOff(f, root)) r.report('RESPONSE_PRINCIPAL_ID_MISSING', f, root.offset, root.offset + 1, 'The response has no "principalId" (1 to 128 letters and digits).');
   } else if (pid.type !== 'string') {
     r.reportNode('RESPONSE_FIELD_TYPE', f, pid, `"principalId" must be a string, not ${describe(pid)}.`);
   } else if (!PRINCIPAL.test(pid.value)) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AuthzError } from '../../errors';
-import { generateKeyPair, loadPrivateKey, writeKeyPair } from '../../keys';
+import { AuthzError, isAuthzError } from '../../errors';
+import { generateKeyPair, loadPrivateKey, readInputFile, RsaPrivateKey, writeKeyPair } from '../../keys';
 import { signToken } from '../../tokens';
 import { LoadedDefinition } from '../definition';
 
@@ -33,8 +33,21 @@ export function signWithKeyFile(privateKeyPath: string, token: string): string {
     throw new AuthzError(
       'TEST_SIGNING_KEY_NOT_FOUND',
       `The signing key ${privateKeyPath} does not exist.`,
-      'Generate the key pair (IoT Authorizer: Generate Key Pair, or `iot-authz keys generate`), or list its public half in the definition so the test runner generates both.',
+      'Generate the key pair (IoT Authorizer: Generate Signing Key Pair, or `iot-authz keygen`), or list its public half in the definition so the test runner generates both.',
     );
   }
-  return signToken(loadPrivateKey(fs.readFileSync(privateKeyPath, 'utf8')), token);
+  let key: RsaPrivateKey;
+  try {
+    key = loadPrivateKey(readInputFile(privateKeyPath, 'signing key').toString('utf8'));
+  } catch (e) {
+    if (isAuthzError(e) && e.code === 'KEY_PASSPHRASE_REQUIRED') {
+      throw new AuthzError(
+        'TEST_SIGNING_KEY_ENCRYPTED',
+        `The signing key ${privateKeyPath} is encrypted, and test cases have no way to give a passphrase.`,
+        'Use an unencrypted key for "signWithKey" (a test-only pair: IoT Authorizer: Generate Signing Key Pair without a passphrase, or iot-authz keygen without --passphrase-env), or give the base64 "signature" itself.',
+      );
+    }
+    throw e;
+  }
+  return signToken(key, token);
 }

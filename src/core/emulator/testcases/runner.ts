@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../../errors';
+import { readJsonFile } from '../../files';
 import { loadDefinitionFile, LoadedDefinition, resolveRelative } from '../definition';
 import { ConnectionInput } from '../event';
 import { OperationDecision, OperationInput } from '../operations';
@@ -164,7 +165,7 @@ export async function runTestFile(file: string, o: RunTestsOptions): Promise<Tes
   const generatedKeys: string[] = [];
   let cases: NormalizedCase[];
   try {
-    cases = normalizeTestFile(JSON.parse(fs.readFileSync(abs, 'utf8')));
+    cases = normalizeTestFile(readJsonFile(abs, 'test case'));
   } catch (e) {
     return { file: abs, cases: [], error: `Cannot read ${file}: ${errorText(e)}`, generatedKeys };
   }

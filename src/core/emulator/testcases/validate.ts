@@ -85,7 +85,21 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
         if (defaults.type !== 'object') add('TEST_FIELD_TYPE', defaults, '"defaults" must be an object.');
         else checkCaseFields(defaults, true);
       }
-    } else if (root.type === 'object') cases = [root];
+    } else if (root.type === 'object') {
+      const keys = (root.children ?? []).map((p) => String(p.children?.[0]?.value));
+      if (!keys.some((k) => k !== '$schema' && CASE_KEYS.has(k))) {
+        const looksLike = keys.includes('isAuthenticated') || keys.includes('policyDocuments')
+          ? ': it looks like an authorizer response (*.authorizer-response.json)'
+          : keys.includes('authorizerName') || keys.includes('authorizerFunctionArn')
+            ? ': it looks like an authorizer definition (*.authorizer.json)'
+            : keys.includes('Statement')
+              ? ': it looks like an IoT policy'
+              : '';
+        add('TEST_SHAPE', root, `This object has none of the test case properties (token, signature, expect, …)${looksLike}. A test file is an object with "cases", an array of cases, or one case object.`, root.offset, root.offset + 1);
+        return findings;
+      }
+      cases = [root];
+    }
     else {
       add('TEST_SHAPE', root, 'A test file is an object with "cases", an array of cases, or one case object.');
       return findings;

@@ -3,6 +3,7 @@ import { loadDefinitionFile, LoadedDefinition } from '../../../core/emulator/def
 import { ConnectionInput, Protocol } from '../../../core/emulator/event';
 import { matchingSigningKeys } from '../../../core/emulator/keymatch';
 import { OperationInput, parseOperation } from '../../../core/emulator/operations';
+import { operationsFromCases, operationText } from '../../../core/emulator/testcases/byDefinition';
 import { ConnectionResult, runConnection } from '../../../core/emulator/pipeline';
 import { AuthzError, errorText } from '../../../core/errors';
 import { signToken } from '../../../core/tokens';
@@ -48,7 +49,7 @@ const OTHER_KEY = '$(key) Sign with another private key…';
 
 /**
  * Run Authorizer Locally: asks what the device sends (or takes it from args),
- * runs the emulator with a cancellable progress notification and shows the
+ * runs the emulator (a cancellable notification when it takes over a second) and shows the
  * result in the results panel. Returns the ConnectionResult, or undefined
  * when cancelled or in Restricted Mode.
  */
@@ -140,11 +141,11 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
   let operations: OperationInput[];
   if (args.operations !== undefined) operations = typeof args.operations === 'string' ? splitOperations(args.operations) : args.operations;
   else {
-    const defaults = vscode.workspace.getConfiguration('iotAuthz.emulator', defUri).get<string[]>('defaultOperations') ?? ['iot:Publish test/topic'];
+    const defaults = await defaultOperations(f, defUri);
     const text = await prompts.inputBox({
       title: `Run ${def.authorizerName} locally: operations to check`,
-      prompt: 'Action and resource, separated by ";" (e.g. iot:Publish devices/d1/telemetry; iot:Subscribe devices/d1/#). Empty: none.',
-      value: defaults.join('; '),
+      prompt: `Action and resource, separated by ";" (e.g. iot:Publish devices/d1/telemetry; iot:Subscribe devices/d1/#). Empty: none. Suggested: ${defaults.source}.`,
+      value: defaults.operations.join('; '),
       ignoreFocusOut: true,
       validateInput: (v) => {
         try {
@@ -158,16 +159,10 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
     if (text === undefined) return undefined;
     operations = splitOperations(text);
   }
+  await rememberOperations(f, defUri, operations);
 
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Running ${def.authorizerName} locally (${protocol})`, cancellable: true },
-    (progress, token) => {
-      progress.report({ message: 'signature, event, handler, response, policies…' });
-      return untilCancelled(
-        runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, signal: abortSignalFor(token), ...runtimePaths(defUri) }),
-        token,
-      );
-    },
+  const result = await withRunProgress(`Running ${def.authorizerName} locally (${protocol})`, (signal) =>
+    runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, signal, ...runtimePaths(defUri) }),
   );
   if (!result) {
     services.log.info(`Run of ${def.authorizerName} cancelled; the handler process was stopped.`);
@@ -187,6 +182,62 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
     await f.results.show(model);
   }
   return result;
+}
+
+/** Workspace state: the operations last checked per definition (its Uri string → "action resource" texts). */
+export const LAST_OPERATIONS_KEY = 'iotAuthz.emulator.lastOperations';
+
+/**
+ * What the operations box suggests for a definition: the operations last
+ * checked with it in this workspace, else those its test cases expect
+ * (the first case with allowed / denied operations), else the
+ * iotAuthz.emulator.defaultOperations setting.
+ */
+export async function defaultOperations(f: EmulatorFeature, defUri: vscode.Uri): Promise<{ operations: string[]; source: string }> {
+  const last = f.services.context.workspaceState.get<Record<string, string[]>>(LAST_OPERATIONS_KEY)?.[defUri.toString()];
+  if (last?.length) return { operations: last, source: 'the operations of your last run' };
+  await f.tests.discover();
+  const fromCases = operationsFromCases(f.authorizers.testFilesFor(defUri).flatMap((t) => t.cases));
+  if (fromCases) return { operations: fromCases, source: "the operations of this authorizer's test cases" };
+  const setting = vscode.workspace.getConfiguration('iotAuthz.emulator', defUri).get<string[]>('defaultOperations') ?? [];
+  return { operations: setting, source: 'the iotAuthz.emulator.defaultOperations setting' };
+}
+
+async function rememberOperations(f: EmulatorFeature, defUri: vscode.Uri, operations: OperationInput[]): Promise<void> {
+  const state = f.services.context.workspaceState;
+  const all = { ...(state.get<Record<string, string[]>>(LAST_OPERATIONS_KEY) ?? {}) };
+  if (operations.length) all[defUri.toString()] = operations.map(operationText);
+  else delete all[defUri.toString()];
+  await state.update(LAST_OPERATIONS_KEY, all);
+}
+
+/** Runs shorter than this show no notification (VS Code keeps one on screen for at least 800 ms). */
+const NOTIFY_AFTER_MS = 1000;
+
+/**
+ * Runs `task` with a status-bar progress, and a cancellable notification only
+ * when it takes longer than NOTIFY_AFTER_MS: a quick run's notification would
+ * otherwise stay over the results panel after the result is shown. Resolves
+ * to undefined when cancelled (the signal then stops the handler process).
+ */
+async function withRunProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const cts = new vscode.CancellationTokenSource();
+  try {
+    const run = task(abortSignalFor(cts.token));
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), NOTIFY_AFTER_MS)));
+      const first = await Promise.race([run.then((value) => ({ value })), slow]).finally(() => clearTimeout(timer));
+      if (first !== 'slow') return first.value;
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        progress.report({ message: 'signature, event, handler, response, policies…' });
+        token.onCancellationRequested(() => cts.cancel());
+        return untilCancelled(run, token);
+      });
+    });
+  } finally {
+    cts.dispose();
+  }
 }
 
 /** "iot:Publish a; iot:Subscribe b" (or one per line) → operations. */

@@ -64,6 +64,9 @@ export class AuthzTests implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after the items changed (discovery, edits, file events). */
   readonly onDidChangeItems = this.changed.event;
+  private readonly definitionChanged = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a *.authorizer.json was created, changed or deleted (from the same file watcher). */
+  readonly onDidChangeDefinitionFile = this.definitionChanged.event;
 
   constructor(private readonly services: Services) {
     this.controller = vscode.tests.createTestController(CONTROLLER_ID, CONTROLLER_LABEL);
@@ -80,6 +83,7 @@ export class AuthzTests implements vscode.Disposable {
     this.disposables.push(
       this.controller,
       this.changed,
+      this.definitionChanged,
       this.runner,
       watcher,
       watcher.onDidCreate((u) => this.onFileEvent(u, 'create')),
@@ -146,6 +150,13 @@ export class AuthzTests implements vscode.Disposable {
 
   caseDataOf(item: vscode.TestItem): CaseData | undefined {
     return this.caseData.get(item);
+  }
+
+  /** Every discovered test file with its cases (as last read), sorted by path. */
+  testFiles(): Array<{ uri: vscode.Uri; cases: LocatedCase[] }> {
+    return [...this.files.values()]
+      .sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath))
+      .map((e) => ({ uri: e.uri, cases: this.caseItems(e.uri).map((i) => this.caseData.get(i)?.located).filter((c): c is LocatedCase => !!c) }));
   }
 
   /** Runs the request through the profile's run handler (what the Test Explorer does). */
@@ -227,7 +238,10 @@ export class AuthzTests implements vscode.Disposable {
       const id = `${key}#${lc.key}`;
       const item = entry.item.children.get(id) ?? this.controller.createTestItem(id, lc.case.name, uri);
       item.label = lc.case.name;
-      item.description = lc.case.protocol;
+      // No description: the Testing view would read it as the row's accessible name instead of the
+      // case name. The protocol is a tag instead (filter with @iotAuthz.tests:mqtt).
+      item.description = undefined;
+      item.tags = [protocolTag(lc.case.protocol)];
       item.range = new vscode.Range(positionAt(lines, text, lc.start), positionAt(lines, text, lc.end));
       item.sortText = String(lc.case.index).padStart(5, '0');
       item.error = lc.case.authorizer ? undefined : 'The case names no "authorizer" definition file.';
@@ -246,6 +260,7 @@ export class AuthzTests implements vscode.Disposable {
 
   private onFileEvent(uri: vscode.Uri, kind: 'create' | 'change' | 'delete'): void {
     if (uri.scheme !== 'file' || /[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) return;
+    if (uri.path.endsWith('.authorizer.json')) this.definitionChanged.fire(uri);
     const affected: vscode.TestItem[] = [];
     if (this.isTestFile(uri)) {
       if (kind === 'delete') {
@@ -301,6 +316,15 @@ export class AuthzTests implements vscode.Disposable {
     this.watches.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+const PROTOCOL_TAGS = new Map<string, vscode.TestTag>();
+
+/** The tag of a case's protocol: its id is the protocol ("https", "mqtt", "wss"). */
+export function protocolTag(protocol: string): vscode.TestTag {
+  let tag = PROTOCOL_TAGS.get(protocol);
+  if (!tag) PROTOCOL_TAGS.set(protocol, (tag = new vscode.TestTag(protocol)));
+  return tag;
 }
 
 function covers(parent: vscode.TestItem, item: vscode.TestItem): boolean {

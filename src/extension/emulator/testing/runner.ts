@@ -30,6 +30,8 @@ export interface RunRecord {
   reports: ReportedItem[];
   /** Everything appended to the run's output (CRLF line endings, as sent). */
   output: string;
+  /** The output appended with a location (shown inline in the editor), as sent. */
+  locatedOutput: Array<{ text: string; uri: string; line: number }>;
   ended: boolean;
   cancelled: boolean;
 }
@@ -52,7 +54,7 @@ export class TestRunner implements vscode.Disposable {
   ) {}
 
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, name?: string): Promise<RunRecord> {
-    const record: RunRecord = { id: ++this.seq, ...(name ? { name } : {}), continuous: !!request.continuous, reports: [], output: '', ended: false, cancelled: false };
+    const record: RunRecord = { id: ++this.seq, ...(name ? { name } : {}), continuous: !!request.continuous, reports: [], output: '', locatedOutput: [], ended: false, cancelled: false };
     this.runs.push(record);
     if (this.runs.length > MAX_RUNS) this.runs.shift();
     const run = recording(this.controller.createTestRun(request, name, true), record);
@@ -134,8 +136,10 @@ export class TestRunner implements vscode.Disposable {
 
     const r = result.result;
     const header = `${result.passed ? 'PASS' : result.error ? 'ERROR' : 'FAIL'} ${c.name}${r ? `: ${r.summary}` : ''}`;
-    run.appendOutput(crlf(`${header}\n`), location, item);
-    if (r?.logText) run.appendOutput(crlf(`${r.logText.replace(/\n?$/, '\n')}`), location, item);
+    // Output with a location is shown inline in the editor: only for cases that did not pass.
+    const outputAt = result.passed ? undefined : location;
+    run.appendOutput(crlf(`${header}\n`), outputAt, item);
+    if (r?.logText) run.appendOutput(crlf(`${r.logText.replace(/\n?$/, '\n')}`), outputAt, item);
 
     if (result.error) {
       const msg = new vscode.TestMessage(`"${c.name}" could not run: ${result.error}`);
@@ -216,6 +220,7 @@ function recording(run: vscode.TestRun, record: RunRecord): vscode.TestRun {
     },
     appendOutput: (o, l, t) => {
       record.output += o;
+      if (l) record.locatedOutput.push({ text: o, uri: l.uri.toString(), line: l.range.start.line });
       run.appendOutput(o, l, t);
     },
     addCoverage: (c) => run.addCoverage(c),

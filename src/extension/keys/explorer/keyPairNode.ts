@@ -19,7 +19,13 @@ export class KeyPairNode implements ExplorerNode {
     const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `keyPair:${p.id}`;
     const halves = p.privateFile && p.publicFile ? 'private + public' : p.privateFile ? 'private only' : 'public only';
-    item.description = [p.bits ? `${p.bits}-bit` : undefined, halves, p.encrypted ? 'encrypted' : undefined, p.problem ? 'not usable' : undefined]
+    item.description = [
+      p.bits ? `${p.bits}-bit` : undefined,
+      halves,
+      p.encrypted ? 'encrypted' : undefined,
+      p.problem ? 'not usable' : undefined,
+      p.fingerprint ? shortFingerprint(p.fingerprint.hex) : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
@@ -43,4 +49,10 @@ export class KeyPairNode implements ExplorerNode {
     if (p.publicFile) out.push(new KeyFileNode(p.publicFile, 'public'));
     return out;
   }
+}
+
+/** The first four bytes of a colon-separated fingerprint, "43:05:98:FF…" (the tooltip has all of it). */
+export function shortFingerprint(hex: string): string {
+  const parts = hex.split(':');
+  return parts.length > 4 ? `${parts.slice(0, 4).join(':')}…` : hex;
 }

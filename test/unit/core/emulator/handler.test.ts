@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { runHandler, RunHandlerOptions } from '../../../../src/core/emulator';
+import { MAX_RESULT_BYTES } from '../../../../src/core/emulator/handler';
 import { AuthzError } from '../../../../src/core/errors';
 import { tempWorkspace } from './helpers';
 
@@ -44,6 +45,7 @@ def lambda_handler(event, context):
   'nojson.py': `def lambda_handler(event, context):
     return {"s": {1, 2}}
 `,
+  'huge.js': `exports.handler = async () => ({ blob: 'x'.repeat(300 * 1024) });`,
   'nan.py': `def lambda_handler(event, context):
     return {"x": float("nan")}
 `,
@@ -62,6 +64,17 @@ describe('core/emulator runHandler', function () {
       () => runHandler({ runtime: 'nodejs', file: ws.file('async.js'), event: {}, allowCodeExecution: false }),
       (e: unknown) => e instanceof AuthzError && e.code === 'CODE_EXECUTION_NOT_ALLOWED',
     );
+  });
+
+  it('a result over the cap fails as invalid-result with a clear message; just under it is fine', async () => {
+    // The real cap is 6 MB (MAX_RESULT_BYTES, Lambda's response payload limit); a lower one keeps the test light.
+    const over = await run('huge.js', { maxResultBytes: 256 * 1024 });
+    assert.equal(over.status, 'invalid-result', over.message);
+    assert.match(over.message, /result is larger than 256 KB, AWS Lambda's response payload limit/);
+    assert.equal(over.result, undefined);
+    const under = await run('huge.js', { maxResultBytes: 512 * 1024 });
+    assert.equal(under.status, 'ok', under.message);
+    assert.equal(MAX_RESULT_BYTES, 6 * 1024 * 1024);
   });
 
   it('runs an async Node.js handler; prints go to the log, not the result', async () => {

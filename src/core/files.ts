@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { AuthzError } from './errors';
+
+/** Key and token files are small; anything bigger is a wrong file, not a key. */
+export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+/**
+ * JSON inputs (definitions, test cases, policies, responses) are kilobytes; AWS
+ * caps a whole authorizer response far below this. Bigger files are refused unread.
+ */
+export const MAX_JSON_FILE_BYTES = 1024 * 1024;
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
+}
+
+/**
+ * Reads a key or token file, refusing files over maxBytes before reading
+ * them, so a wrong multi-megabyte file (or a device) cannot hang anything.
+ */
+export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_FILE_BYTES): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw isDirectory(file, what);
+    throw new AuthzError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+      code === 'ENOENT' ? `The ${what} file ${file} does not exist.` : `The ${what} file ${file} cannot be read (${code}).`,
+      'Check the path (relative paths start from the current directory).',
+    );
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw isDirectory(file, what);
+    const tooLarge = (size?: number) =>
+      new AuthzError(
+        'FILE_TOO_LARGE',
+        `The ${what} file ${file} is ${size !== undefined ? `${sizeText(size)}, over the ${sizeText(maxBytes)} limit` : `larger than ${sizeText(maxBytes)}`}: it is not a ${what} file.`,
+        `Check the path: ${what} files are a few kilobytes.`,
+      );
+    if (stat.isFile() && stat.size > maxBytes) throw tooLarge(stat.size);
+    // Read at most maxBytes + 1 so a pipe or device that reports no size is capped too.
+    const buf = Buffer.alloc(maxBytes + 1);
+    let total = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, total, buf.length - total, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw tooLarge();
+    }
+    return buf.subarray(0, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function isDirectory(file: string, what: string): AuthzError {
+  return new AuthzError('FILE_UNREADABLE', `${file} is a directory, not a ${what} file.`, 'Give the path of the file itself.');
+}
+
+/** A size-capped text file (UTF-8, byte order mark removed). */
+export function readTextFile(file: string, what: string, maxBytes = MAX_JSON_FILE_BYTES): string {
+  return readInputFile(file, what, maxBytes).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Line and column (1-based) of an offset in a text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+export interface ReadJsonOptions {
+  maxBytes?: number;
+  /** Accept comments and trailing commas (JSONC), as the editor does for definitions. */
+  jsonc?: boolean;
+}
+
+/**
+ * Reads and parses a JSON file with clear errors: missing, a directory, too
+ * large (refused before reading), or invalid JSON with line:column.
+ */
+export function readJsonFile(file: string, what: string, options: ReadJsonOptions = {}): unknown {
+  const text = readTextFile(file, what, options.maxBytes ?? MAX_JSON_FILE_BYTES);
+  return parseJsonText(text, `The ${what} file ${file}`, options.jsonc ?? false);
+}
+
+/** Parses JSON text; `shown` names it in the error ("The test case file x.json"). */
+export function parseJsonText(text: string, shown: string, jsonc = false): unknown {
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc, allowEmptyContent: false });
+  if (errors.length) {
+    const e = errors[0];
+    const at = lineColumn(text, e.offset);
+    const empty = text.trim() === '';
+    throw new AuthzError(
+      'FILE_INVALID_JSON',
+      empty ? `${shown} is empty: it holds no JSON.` : `${shown} is not valid JSON: ${describeParseError(printParseErrorCode(e.error))} at line ${at.line}, column ${at.column}.`,
+      empty ? 'Check the path, or write the JSON document into the file.' : 'Fix the JSON syntax there (an editor with JSON support shows the problem).',
+    );
+  }
+  // jsonc-parser and JSON.parse agree on valid JSON; JSON.parse gives plain objects as every caller expects.
+  if (jsonc) return value;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AuthzError('FILE_INVALID_JSON', `${shown} is not valid JSON: ${(e as Error).message}.`, 'Fix the JSON syntax.');
+  }
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'an unexpected character',
+    InvalidNumberFormat: 'a malformed number',
+    PropertyNameExpected: 'a property name is expected',
+    ValueExpected: 'a value is expected',
+    ColonExpected: "':' is expected",
+    CommaExpected: "',' is expected",
+    CloseBraceExpected: "'}' is expected",
+    CloseBracketExpected: "']' is expected",
+    EndOfFileExpected: 'the document should end',
+    InvalidCommentToken: 'a comment (not allowed in JSON)',
+    UnexpectedEndOfComment: 'an unfinished comment',
+    UnexpectedEndOfString: 'an unfinished string',
+    UnexpectedEndOfNumber: 'an unfinished number',
+    InvalidUnicode: 'an invalid \\u escape',
+    InvalidEscapeCharacter: 'an invalid escape character',
+    InvalidCharacter: 'an invalid character in a string',
+  };
+  return words[code] ?? code;
+}
