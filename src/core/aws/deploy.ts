@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError } from 'jsonc-parser';
+import { keyEntrySource } from '../definitionKeys';
 import { AuthzError } from '../errors';
 import { readInputFile, readTextFile } from '../files';
 import { parseArn } from './arn';
@@ -8,17 +9,8 @@ import { publicKeyInfo } from './keyinfo';
 import { createAuthorizer, updateAuthorizer } from './operations';
 import { AuthorizerDescription, AuthorizerInput, AuthorizerStatus, AuthorizerSummary, AuthorizerUpdate, OpOptions } from './types';
 
-/** An authorizer definition with its keys resolved to PEM text (schemas/authorizer-definition.schema.json). */
-export interface DeployDefinition {
-  authorizerName: string;
-  authorizerFunctionArn: string;
-  tokenKeyName?: string;
-  /** Key name -> PEM text. */
-  tokenSigningPublicKeys?: Record<string, string>;
-  status?: AuthorizerStatus;
-  signingDisabled?: boolean;
-  enableCachingForHttp?: boolean;
-  tags?: Array<{ Key: string; Value?: string }>;
+/** An authorizer definition with its keys resolved to PEM text (schemas/authorizer-definition.schema.json): what CreateAuthorizer takes, plus local-run defaults. */
+export interface DeployDefinition extends AuthorizerInput {
   /** Local-run fields (not sent to AWS). */
   region?: string;
   account?: string;
@@ -51,17 +43,9 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
   const readFile = opts.readFile ?? ((p: string) => readInputFile(p, 'public key').toString('utf8'));
   const bases = opts.baseDirs?.length ? opts.baseDirs : [opts.file ? path.dirname(opts.file) : process.cwd()];
   const resolveKey = (name: string, v: unknown): string => {
-    let pem: string | undefined;
-    let rel: string | undefined;
-    if (typeof v === 'string') {
-      if (v.trimStart().startsWith('-----BEGIN')) pem = v;
-      else rel = v;
-    } else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.pem === 'string') pem = o.pem;
-      else if (typeof o.path === 'string') rel = o.path;
-    }
-    if (pem !== undefined) return pem;
+    const source = keyEntrySource(v);
+    if (source && 'pem' in source) return source.pem;
+    const rel = source?.path;
     if (rel === undefined) throw bad(`key '${name}' must be a PEM string, a .pem path, {"path": ...} or {"pem": ...}.`, opts.file);
     const candidates = path.isAbsolute(rel) ? [rel] : bases.map((b) => path.resolve(b, rel!));
     for (const c of candidates) {

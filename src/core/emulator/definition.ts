@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { keyEntrySource } from '../definitionKeys';
 import { AuthzError } from '../errors';
 import { readInputFile, readJsonFile } from '../files';
 import { loadPublicKey } from '../keys';
@@ -67,16 +68,9 @@ export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { 
   const keyFiles: LoadedDefinition['keyFiles'] = [];
   const entries = d.tokenSigningPublicKeys && typeof d.tokenSigningPublicKeys === 'object' ? Object.entries(d.tokenSigningPublicKeys) : [];
   for (const [name, v] of entries) {
-    let pem: string | undefined;
-    let file: string | undefined;
-    if (typeof v === 'string') {
-      if (v.trimStart().startsWith('-----BEGIN')) pem = v;
-      else file = v;
-    } else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.pem === 'string') pem = o.pem;
-      else if (typeof o.path === 'string') file = o.path;
-    }
+    const source = keyEntrySource(v);
+    let pem = source && 'pem' in source ? source.pem : undefined;
+    const file = source && 'path' in source ? source.path : undefined;
     try {
       if (file !== undefined) {
         const abs = resolveRelative(file, dirs);
