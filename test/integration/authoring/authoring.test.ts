@@ -66,6 +66,36 @@ describe('authoring (integration)', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('done-when of the authoring issue: iot:Publish on a topicfilter/ ARN in a response is an error on those characters, fixed in one click', async () => {
+    const file = fixtureUri('authoring/publish-on-filter.authorizer-response.json');
+    const response = {
+      isAuthenticated: true,
+      principalId: 'device42',
+      refreshAfterInSeconds: 300,
+      disconnectAfterInSeconds: 3600,
+      policyDocuments: [
+        {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:us-east-1:123456789012:client/${iot:ClientId}' },
+            { Effect: 'Allow', Action: 'iot:Publish', Resource: 'arn:aws:iot:us-east-1:123456789012:topicfilter/devices/42/telemetry' },
+          ],
+        },
+      ],
+    };
+    await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(response, null, 2)));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const d = await diagnostic(doc, 'IOT_RESOURCE_TYPE_MISMATCH');
+    assert.equal(doc.getText(d.range), 'topicfilter');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    const fix = await quickFix(doc, d, /topic\//);
+    assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+    assert.equal(JSON.parse(doc.getText()).policyDocuments[0].Statement[1].Resource, 'arn:aws:iot:us-east-1:123456789012:topic/devices/42/telemetry');
+    await waitFor(() => !ours(doc.uri).some((x) => x.severity === vscode.DiagnosticSeverity.Error), 5_000, 50, 'no error left after the fix');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('switches topic/ to topicfilter/ for Subscribe', async () => {
     const doc = await open('authoring/subscribe.iot-policy.json');
     const d = await diagnostic(doc, 'IOT_RESOURCE_TYPE_MISMATCH');

@@ -80,10 +80,14 @@ function checkTypes(v: PolicyView, r: Reporter, s: StatementView, resources: Nod
     const message = wantedList.length
       ? `${actionText} ${actions.length === 1 ? 'takes' : 'take'} ${wantText} resources, not ${type}/.${target ? ` Use ${target}/.` : ''}`
       : `${actionText} ${actions.length === 1 ? 'takes' : 'take'} only Resource "*".`;
+    // When no resource of the statement can match, the grant (or Deny) is lost: an error on
+    // the resource type itself. A stray resource beside working ones stays a warning.
+    const severity = !anyMatch && checked > 0 ? ({ severity: 'error' } as const) : {};
     r.report('IOT_RESOURCE_TYPE_MISMATCH', v.frame, at(arn.type.start), at(arn.type.end), message, target ? {
+      ...severity,
       data: { suggestion: target, expected: wantedList },
       fixes: [{ title: `Change ${type}/ to ${target}/`, edits: [{ start: at(arn.type.start), end: at(arn.type.end), newText: target }], isPreferred: true }],
-    } : { data: { expected: wantedList } });
+    } : { ...severity, data: { expected: wantedList } });
   }
   if (!anyMatch && checked > 0) {
     r.reportNode('IOT_STATEMENT_NEVER_MATCHES', v.frame, s.resource!, `No resource here can match ${actionText}: this ${s.effect === 'Deny' ? 'Deny' : 'statement'} has no effect.${wantText ? ` The actions take ${wantText} resources.` : ' The actions take only Resource "*".'}`);

@@ -8,6 +8,7 @@ describe('authoring: resource rules', () => {
     const t = text(stmt('iot:Subscribe', arn('topic/a/b')));
     const [f] = only(t, 'policy', 'IOT_RESOURCE_TYPE_MISMATCH', 1);
     assert.equal(slice(t, f), 'topic');
+    assert.equal(f.severity, 'error', 'nothing in the statement can match: an error on the resource type');
     assert.equal(f.fixes![0].isPreferred, true);
     assert.equal(JSON.parse(applyFix(t, f)).Statement[1].Resource, arn('topicfilter/a/b'));
     only(t, 'policy', 'IOT_STATEMENT_NEVER_MATCHES', 1);
@@ -28,7 +29,8 @@ describe('authoring: resource rules', () => {
 
   it('mixed statements: one matching resource per action is fine; an extra stray one is flagged alone', () => {
     const t = text(stmt(['iot:Publish', 'iot:Subscribe'], [arn('topic/a'), arn('topicfilter/a'), arn('thing/x')]));
-    only(t, 'policy', 'IOT_RESOURCE_TYPE_MISMATCH', 1);
+    const [stray] = only(t, 'policy', 'IOT_RESOURCE_TYPE_MISMATCH', 1);
+    assert.equal(stray.severity, 'warning', 'a stray resource beside working ones is a warning');
     assertNone(t, 'policy', 'IOT_STATEMENT_NEVER_MATCHES');
   });
 
