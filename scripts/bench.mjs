@@ -2,19 +2,10 @@
 // in its own Node process, one after the other (each prints its own table).
 //   node scripts/bench.mjs [filter]   only bench files whose path contains filter
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { findFiles } from './files.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
 
-function findFiles(dir, suffix, out = []) {
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) findFiles(p, suffix, out);
-    else if (e.isFile() && e.name.endsWith(suffix)) out.push(p);
-  }
-  return out.sort();
-}
 
 const filter = process.argv[2];
 const tsc = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: REPO_ROOT, stdio: 'inherit' });

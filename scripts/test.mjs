@@ -8,9 +8,10 @@
 // Environment: IOT_AUTHZ_TEST_LAUNCHER (offline|electron), IOT_AUTHZ_TEST_GREP,
 // IOT_AUTHZ_TEST_TRUST (trusted|restricted|both), IOT_AUTHZ_TEST_VERBOSE=1.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureNpmDependencies, ensureSystemPackages } from './bootstrap.mjs';
+import { findFiles } from './files.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
 
 const argv = process.argv.slice(2);
@@ -54,16 +55,6 @@ function exec(cmd, args, { env, quiet = false } = {}) {
   });
 }
 
-/** Every file under `dir` ending with `suffix`, sorted. */
-function findFiles(dir, suffix, out = []) {
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) findFiles(p, suffix, out);
-    else if (e.isFile() && e.name.endsWith(suffix)) out.push(p);
-  }
-  return out.sort();
-}
 
 // Deletes every out/ .js file (with its .js.map and .d.ts) whose .ts source no longer exists.
 function pruneStale(outDir) {

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { KeyObject, sign } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployOutcome } from '../../../src/extension/aws/commands/deploy';
@@ -10,8 +9,7 @@ import type { ExplorerNode, ExplorerSection } from '../../../src/extension/explo
 import type { AuthorizerDescription, TestInvokeResult } from '../../../src/core/aws';
 import { AwsTestEndpoint } from '../../aws-endpoint/server';
 import { getApi, restorePrompts, scriptPrompts, waitFor, workspaceFolder } from '../helpers';
-
-const ENV_KEYS = ['IOT_AUTHZ_ENDPOINT_IOT', 'IOT_AUTHZ_ENDPOINT_LAMBDA', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'];
+import { AwsFixture, startAwsFixture } from './fixture';
 
 async function awsSection(): Promise<ExplorerSection | undefined> {
   const api = await getApi();
@@ -28,16 +26,15 @@ async function labels(nodes: ExplorerNode[]): Promise<string[]> {
 
 describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint', function () {
   this.timeout(60_000);
+  let fx: AwsFixture;
   let ep: AwsTestEndpoint;
-  let awsDir: string;
-  const savedEnv: Record<string, string | undefined> = {};
   const sdkInCache = () => Object.keys(require.cache).some((k) => /[/\\]dist[/\\]aws\.js$/.test(k) || /node_modules[/\\]@aws-sdk[/\\]/.test(k));
-  let privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
+  let privateKey: KeyObject;
 
   before(async () => {
-    for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-    ep = new AwsTestEndpoint();
-    await ep.start();
+    fx = await startAwsFixture('aws-it');
+    ep = fx.ep;
+    privateKey = fx.privateKey;
     ep.addFunction({
       functionName: 'it-authz-fn',
       timeout: 3,
@@ -49,38 +46,13 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
         disconnectAfterInSeconds: 3600,
       }),
     });
-    awsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-it-aws-'));
-    fs.writeFileSync(path.join(awsDir, 'config'), '[profile it]\nregion = us-east-1\n');
-    fs.writeFileSync(path.join(awsDir, 'credentials'), `[it]\naws_access_key_id = ${ep.credentials.accessKeyId}\naws_secret_access_key = ${ep.credentials.secretAccessKey}\n`);
-    Object.assign(process.env, {
-      IOT_AUTHZ_ENDPOINT_IOT: ep.url,
-      IOT_AUTHZ_ENDPOINT_LAMBDA: ep.url,
-      AWS_CONFIG_FILE: path.join(awsDir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(awsDir, 'credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    delete process.env.AWS_PROFILE;
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    privateKey = keys.privateKey;
-    const dir = path.join(workspaceFolder().uri.fsPath, 'aws-it');
-    fs.mkdirSync(path.join(dir, 'keys'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'keys', 'it.public.pem'), keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   });
 
   after(async () => {
     restorePrompts();
     await vscode.workspace.getConfiguration('iotAuthz.aws').update('profile', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('iotAuthz.aws').update('region', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('iotAuthz.aws.disconnect');
-    await (await getApi()).aws.connection.forgetChoice();
-    for (const k of ENV_KEYS) {
-      if (savedEnv[k] === undefined) delete process.env[k];
-      else process.env[k] = savedEnv[k];
-    }
-    await ep.stop();
-    fs.rmSync(awsDir, { recursive: true, force: true });
+    await fx.dispose();
   });
   afterEach(restorePrompts);
 
@@ -88,7 +60,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     const rel = 'aws-it/it.authorizer.json';
     fs.writeFileSync(
       path.join(workspaceFolder().uri.fsPath, rel),
-      JSON.stringify({ authorizerName: 'it-authz', authorizerFunctionArn: ep.functionArn('it-authz-fn'), tokenKeyName: 'tok', tokenSigningPublicKeys: { k1: { path: 'keys/it.public.pem' } }, status: 'ACTIVE', ...extra }, null, 2),
+      JSON.stringify({ authorizerName: 'it-authz', authorizerFunctionArn: ep.functionArn('it-authz-fn'), tokenKeyName: 'tok', tokenSigningPublicKeys: { k1: { path: 'keys/m.public.pem' } }, status: 'ACTIVE', ...extra }, null, 2),
     );
     return rel;
   }
@@ -180,7 +152,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     const before = await vscode.commands.executeCommand<DoctorOutcome>('iotAuthz.aws.doctor', { authorizerName: 'it-authz', show: false });
     assert.equal(before?.status, 'fail');
     assert.equal(before?.checks.find((c) => c.id === 'lambda.permission')?.status, 'fail');
-    assert.match(before!.checks.find((c) => c.id === 'key.k1.workspace')!.message, /aws-it\/keys\/it\.public\.pem/);
+    assert.match(before!.checks.find((c) => c.id === 'key.k1.workspace')!.message, /aws-it\/keys\/m\.public\.pem/);
     const after = await vscode.commands.executeCommand<DoctorOutcome>('iotAuthz.aws.doctor', { authorizerName: 'it-authz', show: false, fix: true });
     assert.deepEqual(after?.fixed, ['lambda.permission: added statement iot-authz-it-authz']);
     assert.notEqual(after?.status, 'fail');
