@@ -1,22 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findTestFiles, formatTestRun, runTests, TEST_FILE_SUFFIX } from '../../core/emulator';
+import { pathGlobMatcher } from '../../core/glob';
 import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, ParsedArgs, UsageError } from '../framework';
-
-/** `*` (within a path segment) and `**` (any folders) to a RegExp over '/'-separated paths. */
-function globRegex(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 /** Files for the command's arguments: files, folders (searched for *.authz-test.json) and globs. */
 export function resolveTestArgs(args: string[], cwd: string): string[] {
@@ -27,7 +13,7 @@ export function resolveTestArgs(args: string[], cwd: string): string[] {
       const abs = path.resolve(cwd, a).split(path.sep).join('/');
       const firstGlob = abs.search(/[*?]/);
       const base = abs.slice(0, abs.lastIndexOf('/', firstGlob) + 1) || '/';
-      const re = globRegex(abs);
+      const re = pathGlobMatcher(abs);
       const matched = findTestFiles([base]).filter((f) => re.test(f.split(path.sep).join('/')));
       // A glob naming folders (examples/*) also finds the tests inside them.
       const dirs = fs.existsSync(base)

@@ -1,3 +1,4 @@
+import { GlobMatcher, pathGlobMatcher } from '../glob';
 import { parseJson, prop } from './json';
 import { DocumentKind } from './types';
 
@@ -8,36 +9,9 @@ export const DEFAULT_GLOBS: Readonly<Record<DocumentKind, readonly string[]>> = 
   authorizer: ['**/*.authorizer.json'],
 };
 
-const globCache = new Map<string, RegExp>();
-
-/** Minimal glob: `**` any path, `*` within a segment, `?` one character, `{a,b}` alternatives. */
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re) return re;
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          out += '(?:.*/)?';
-        } else out += '.*';
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      const close = glob.indexOf('}', i);
-      if (close < 0) out += '\\{';
-      else {
-        out += `(?:${glob.slice(i + 1, close).split(',').map((s) => s.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^$()|[\]\\}]/g, '\\$&');
-  }
-  re = new RegExp(`^${out}$`, 'i');
-  globCache.set(glob, re);
-  return re;
+/** Minimal glob: `**` any path, `*` within a segment, `?` one character, `{a,b}` alternatives; case-insensitive. */
+export function globToMatcher(glob: string): GlobMatcher {
+  return pathGlobMatcher(glob, { ignoreCase: true, braces: true });
 }
 
 /**
@@ -50,7 +24,7 @@ export function kindFromFileName(path: string, globs: Readonly<Record<DocumentKi
   // Check the most specific suffixes first: x.authorizer-response.json also ends in .json.
   for (const kind of ['response', 'policy', 'authorizer'] as DocumentKind[]) {
     for (const g of globs[kind] ?? []) {
-      const re = globToRegExp(g);
+      const re = globToMatcher(g);
       if (re.test(p) || re.test(base) || re.test('/' + p)) return kind;
     }
   }

@@ -2,7 +2,7 @@ import { Node } from 'jsonc-parser';
 import { IOT_ACTIONS, LIMITS } from '../data';
 import { Frame } from './context';
 import { entries, prop, stringItems } from './json';
-import { globToRegExp, hasWildcard } from './strings';
+import { iamGlob, hasWildcard } from './strings';
 
 /** One statement of a policy, with the nodes the rules need. */
 export interface StatementView {
@@ -84,7 +84,7 @@ function resolveUncached(value: string): ResolvedAction {
   const service = value.slice(0, colon);
   const name = value.slice(colon + 1);
   if (service.toLowerCase() !== 'iot') {
-    if (hasWildcard(service) && globToRegExp(service, true).test('iot')) return { kind: 'pattern', names: matchNames(name) };
+    if (hasWildcard(service) && iamGlob(service, true).test('iot')) return { kind: 'pattern', names: matchNames(name) };
     return { kind: 'foreign', names: [] };
   }
   if (name === '*') return { kind: service === 'iot' ? 'all' : 'case', names: ACTION_NAMES };
@@ -96,7 +96,7 @@ function resolveUncached(value: string): ResolvedAction {
 }
 
 function matchNames(pattern: string): string[] {
-  const re = globToRegExp(pattern, true);
+  const re = iamGlob(pattern, true);
   return ACTION_NAMES.filter((a) => re.test(a));
 }
 
@@ -196,7 +196,7 @@ export function typesOfArn(arn: ArnView): readonly string[] | undefined {
   const t = arn.type.value;
   if (t.includes('${')) return undefined;
   if (hasWildcard(t)) {
-    const re = globToRegExp(t);
+    const re = iamGlob(t);
     return PREFIXES.filter((p) => re.test(p));
   }
   return PREFIXES.includes(t) ? [t] : undefined;

@@ -1,4 +1,5 @@
 /** ARN helpers (pure). */
+import { iamGlobMatch } from '../glob';
 export interface Arn {
   partition: string;
   service: string;
@@ -35,8 +36,7 @@ export function functionNameOf(functionArn: string): string {
  * `?` one character; case-sensitive.
  */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-  return re.test(value);
+  return iamGlobMatch(pattern, value);
 }
 
 /**

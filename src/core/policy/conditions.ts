@@ -1,5 +1,5 @@
 import { PolicyContext, PolicyStatement } from './types';
-import { compiled, lookupConditionKey, substitute } from './variables';
+import { lookupConditionKey, matcherOf, substitute } from './variables';
 
 /**
  * IAM condition evaluation for the keys a custom-authorizer connection has.
@@ -105,7 +105,7 @@ export function ipInCidr(ip: string, cidr: string): boolean {
 
 type Matcher = (ctxValue: string, policyValue: string) => boolean | 'unknown';
 
-const likeMatch = (ignoreCase: boolean) => (v: string, p: string) => compiled(substitute(p, {}).source, ignoreCase).test(v);
+const likeMatch = (ignoreCase: boolean) => (v: string, p: string) => matcherOf(substitute(p, {}), ignoreCase).test(v);
 
 /** Positive operators; the Not- forms negate them. */
 const MATCHERS: Record<string, Matcher> = {

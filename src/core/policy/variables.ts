@@ -1,3 +1,4 @@
+import { GlobMatcher, globMatcher, GlobPart } from '../glob';
 import { PolicyContext } from './types';
 
 /**
@@ -103,70 +104,67 @@ export function parsePattern(pattern: string): Segment[] {
 export interface Substituted {
   /** The pattern with variables replaced, for display. */
   display: string;
-  /** Regular-expression source, anchored. */
-  source: string;
+  /** What to match: wildcards, and substituted values as literal text. */
+  parts: GlobPart[];
+  /** Identifies parts (wildcards as-is, literal text escaped), for the matcher cache. */
+  key: string;
   unresolved: Array<{ variable: string; why: string }>;
 }
 
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
-function escapeRegex(s: string): string {
-  return s.replace(REGEX_SPECIAL, '\\$&');
-}
+const escapeKey = (s: string) => s.replace(/[\\*?]/g, '\\$&');
 
 /**
- * Substitutes variables and builds the matcher source. Substituted values are
+ * Substitutes variables and builds what to match. Substituted values are
  * matched literally: a client id `*` does not become a wildcard.
  */
 export function substitute(pattern: string, ctx: PolicyContext): Substituted {
   const segments = parsePattern(pattern);
   let display = '';
-  let source = '^';
+  let key = '';
+  const parts: GlobPart[] = [];
   const unresolved: Substituted['unresolved'] = [];
+  const text = (t: string) => {
+    display += t;
+    key += escapeKey(t);
+    const last = parts[parts.length - 1];
+    if (last?.kind === 'text') parts[parts.length - 1] = { kind: 'text', text: last.text + t };
+    else parts.push({ kind: 'text', text: t });
+  };
   for (const s of segments) {
     switch (s.kind) {
       case 'text':
-        display += s.text;
-        source += escapeRegex(s.text);
+        text(s.text);
         break;
       case 'star':
         display += '*';
-        source += '.*';
+        key += '*';
+        parts.push({ kind: 'star' });
         break;
       case 'one':
         display += '?';
-        source += '.';
+        key += '?';
+        parts.push({ kind: 'one' });
         break;
       case 'var': {
         const r = resolveVariable(s.name, ctx);
-        if ('value' in r) {
-          display += r.value;
-          source += escapeRegex(r.value);
-        } else {
+        if ('value' in r) text(r.value);
+        else {
           unresolved.push({ variable: s.raw, why: r.unresolved });
-          display += s.raw;
-          source += escapeRegex(s.raw);
+          text(s.raw);
         }
       }
     }
   }
-  return { display, source: source + '$', unresolved };
+  return { display, parts, key, unresolved };
 }
 
-const regexCache = new Map<string, RegExp>();
-
-export function compiled(source: string, ignoreCase: boolean): RegExp {
-  const key = (ignoreCase ? 'i' : 's') + source;
-  let re = regexCache.get(key);
-  if (!re) {
-    re = new RegExp(source, ignoreCase ? 'is' : 's');
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(key, re);
-  }
-  return re;
+/** The (cached) matcher for a substituted pattern. */
+export function matcherOf(sub: Substituted, ignoreCase: boolean): GlobMatcher {
+  return globMatcher(sub.parts, ignoreCase, `policy:${sub.key}`);
 }
 
 /** Matches a value against a policy pattern (with `*`, `?` and variables). */
 export function matchPattern(pattern: string, value: string, ctx: PolicyContext, ignoreCase = false): { matched: boolean; sub: Substituted } {
   const sub = substitute(pattern, ctx);
-  return { matched: compiled(sub.source, ignoreCase).test(value), sub };
+  return { matched: matcherOf(sub, ignoreCase).test(value), sub };
 }

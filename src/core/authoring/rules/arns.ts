@@ -3,7 +3,7 @@ import { IOT_ACTIONS, LIMITS } from '../../data';
 import { Frame, Reporter } from '../context';
 import { stringItems, valueOffsets } from '../json';
 import { ACCOUNT_RE, isDynamic, parseArn, PolicyView, REGION_RE } from '../model';
-import { closest, globToRegExp, hasWildcard } from '../strings';
+import { closest, iamGlob, hasWildcard } from '../strings';
 
 const PARTITIONS = LIMITS.arn.partitions;
 const PREFIXES = IOT_ACTIONS.resourcePrefixes;
@@ -52,7 +52,7 @@ function checkArn(f: Frame, n: Node, r: Reporter, seen: Seen[]): void {
     r.report('ARN_PARTITION_INVALID', f, a, b === a ? a + 1 : b, `"${p}" is not a partition: use aws, aws-cn or aws-us-gov.`);
   }
   const svc = arn.service.value;
-  if (svc !== 'iot' && !(hasWildcard(svc) && globToRegExp(svc).test('iot'))) {
+  if (svc !== 'iot' && !(hasWildcard(svc) && iamGlob(svc).test('iot'))) {
     const [a, b] = part(arn.service);
     const fix = svc.toLowerCase() === 'iot';
     r.report('ARN_SERVICE_NOT_IOT', f, a, b === a ? a + 1 : b, `"${svc}" is not iot: AWS IoT policies govern AWS IoT resources only.`, fix ? {
