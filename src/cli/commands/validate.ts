@@ -5,6 +5,7 @@ import {
 } from '../../core/authoring';
 import { TEST_FILE_SUFFIX, validateTestText } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
+import { keyFileReader } from '../../core/definitionKeys';
 import { readTextFile } from '../../core/files';
 import { CliCommand, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, list, str, UsageError } from '../framework';
 
@@ -75,7 +76,7 @@ export const validateCommand: CliCommand = {
       const findings =
         kind === 'test'
           ? validateTestText(text, { fileExists: (rel) => fs.existsSync(path.resolve(dir, rel)) }).filter((f) => !disabledCodes.includes(f.code))
-          : validateText(text, kind, { disabledCodes, fileExists });
+          : validateText(text, kind, { disabledCodes, fileExists, readKeyFile: keyFileReader([io.cwd, dir]) });
       results.push({ file, kind, text, findings });
     }
 

@@ -49,6 +49,12 @@ export interface ValidateOptions {
    */
   fileExists?: (relativePath: string) => boolean;
   /**
+   * For authorizer definitions: the text of a workspace-relative key file
+   * (size-capped), undefined when it cannot be read. Lets the rules refuse a
+   * private key by its content, whatever its name.
+   */
+  readKeyFile?: (relativePath: string) => string | undefined;
+  /**
    * Whether the policy is meant for custom-authorizer connections. Defaults to
    * true for responses; for standalone policy files it lowers certificate
    * variable findings to info when false.

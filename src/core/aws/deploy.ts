@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError } from 'jsonc-parser';
-import { keyEntrySource } from '../definitionKeys';
+import { assertNotPrivateKey, keyEntrySource } from '../definitionKeys';
 import { AuthzError } from '../errors';
 import { readInputFile, readTextFile } from '../files';
 import { parseArn } from './arn';
@@ -44,16 +44,22 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
   const bases = opts.baseDirs?.length ? opts.baseDirs : [opts.file ? path.dirname(opts.file) : process.cwd()];
   const resolveKey = (name: string, v: unknown): string => {
     const source = keyEntrySource(v);
-    if (source && 'pem' in source) return source.pem;
+    if (source && 'pem' in source) {
+      assertNotPrivateKey(name, source.pem);
+      return source.pem;
+    }
     const rel = source?.path;
     if (rel === undefined) throw bad(`key '${name}' must be a PEM string, a .pem path, {"path": ...} or {"pem": ...}.`, opts.file);
     const candidates = path.isAbsolute(rel) ? [rel] : bases.map((b) => path.resolve(b, rel!));
     for (const c of candidates) {
+      let pem: string;
       try {
-        return readFile(c);
+        pem = readFile(c);
       } catch {
-        // next
+        continue;
       }
+      assertNotPrivateKey(name, pem, c);
+      return pem;
     }
     throw new AuthzError('DEFINITION_KEY_MISSING', `Key '${name}': ${rel} was not found (looked in ${candidates.join(', ')}).`, 'Fix the path (workspace-relative) or generate the key (iot-authz keygen).');
   };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { keyEntrySource } from '../definitionKeys';
-import { AuthzError } from '../errors';
+import { assertNotPrivateKey, keyEntrySource } from '../definitionKeys';
+import { AuthzError, errorText } from '../errors';
 import { readInputFile, readJsonFile } from '../files';
 import { loadPublicKey } from '../keys';
 import { NamedKey } from '../tokens';
@@ -85,9 +85,10 @@ export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { 
         keyErrors.push({ name, message: `Key "${name}" is neither a PEM text, a .pem path, {"path"} nor {"pem"}.` });
         continue;
       }
+      assertNotPrivateKey(name, pem, file);
       keys.push({ name, key: loadPublicKey(pem) });
     } catch (e) {
-      keyErrors.push({ name, ...(file ? { path: file } : {}), message: `Key "${name}" cannot be used: ${(e as Error).message}` });
+      keyErrors.push({ name, ...(file ? { path: file } : {}), message: `Key "${name}" cannot be used: ${errorText(e)}` });
     }
   }
 

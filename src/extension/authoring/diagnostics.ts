@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentKind, Finding, Severity, validateText } from '../../core/authoring';
+import { keyFileReader } from '../../core/definitionKeys';
 import { DocumentKinds } from './documentKinds';
 
 export const DIAGNOSTIC_SOURCE = 'IoT Authorizer';
@@ -77,6 +78,7 @@ export class AuthoringDiagnostics implements vscode.Disposable {
       disabledCodes: config.get<string[]>('disabled') ?? [],
       severityOverrides: config.get<Record<string, Severity>>('severity') ?? {},
       fileExists: fileExistsFor(doc),
+      readKeyFile: doc.uri.scheme === 'file' ? keyFileReader(basesFor(doc)) : undefined,
     });
     const result = { version: doc.version, kind, findings };
     this.results.set(key, result);
@@ -122,7 +124,11 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding): vscode.Diagn
 /** Key and handler paths are workspace-relative (falling back to the document's folder). */
 function fileExistsFor(doc: vscode.TextDocument): ((p: string) => boolean) | undefined {
   if (doc.uri.scheme !== 'file') return undefined;
-  const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
-  const bases = [folder, path.dirname(doc.uri.fsPath)].filter((b): b is string => !!b);
+  const bases = basesFor(doc);
   return (p) => bases.some((b) => fs.existsSync(path.resolve(b, p)));
+}
+
+function basesFor(doc: vscode.TextDocument): string[] {
+  const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
+  return [folder, path.dirname(doc.uri.fsPath)].filter((b): b is string => !!b);
 }

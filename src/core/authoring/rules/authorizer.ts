@@ -2,6 +2,7 @@ import { Node } from 'jsonc-parser';
 import { LIMITS } from '../../data';
 import { cutOff, Frame, Reporter } from '../context';
 import { entries, prop, propNode } from '../json';
+import { holdsPrivateKey, publicPathFor } from '../../definitionKeys';
 import { closest } from '../strings';
 import { ValidateOptions } from '../types';
 
@@ -138,7 +139,7 @@ function checkKeyValue(f: Frame, value: Node, r: Reporter, options: ValidateOpti
   }
   if (pem) {
     const s = String(pem.value);
-    if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(s)) {
+    if (holdsPrivateKey(s)) {
       r.reportNode('AUTHORIZER_KEY_PRIVATE', f, pem, 'This is a PRIVATE key: IoT Core needs the public key. Remove it from this file (and treat it as exposed if committed).');
     } else if (s.length > A.keyValueMaxLength) {
       r.reportNode('AUTHORIZER_KEY_VALUE_INVALID', f, pem, `The key has ${s.length} characters: at most ${A.keyValueMaxLength}.`);
@@ -148,7 +149,13 @@ function checkKeyValue(f: Frame, value: Node, r: Reporter, options: ValidateOpti
   }
   if (path) {
     const p = String(path.value).trim();
-    if (/private/i.test(p)) {
+    const text = options.readKeyFile ? safeRead(options.readKeyFile, p) : undefined;
+    if (text !== undefined && holdsPrivateKey(text)) {
+      const pub = publicPathFor(p);
+      r.reportNode('AUTHORIZER_KEY_PRIVATE', f, path, `"${p}" holds a PRIVATE key: IoT Core needs the public key, and deploying would send the private key to AWS. Derive the public half (openssl pkey -in ${p} -pubout -out ${pub}) and point the key at it.`, {
+        data: { privateKeyPath: p, publicKeyPath: pub },
+      });
+    } else if (text === undefined && /private/i.test(p)) {
       r.reportNode('AUTHORIZER_KEY_PRIVATE', f, path, `"${p}" looks like a private key file: IoT Core needs the public key.`, { severity: 'warning' });
     }
     if (options.fileExists && !safeExists(options.fileExists, p)) {
@@ -192,6 +199,14 @@ function checkHandler(f: Frame, h: Node, r: Reporter, options: ValidateOptions):
   const env = prop(h, 'environment');
   if (env && env.type !== 'object') r.reportNode('AUTHORIZER_HANDLER_INVALID', f, env, '"environment" must be an object of strings.');
   for (const { value } of entries(env)) if (value && value.type !== 'string') r.reportNode('AUTHORIZER_HANDLER_INVALID', f, value, 'Environment values must be strings.');
+}
+
+function safeRead(read: (p: string) => string | undefined, p: string): string | undefined {
+  try {
+    return read(p);
+  } catch {
+    return undefined;
+  }
 }
 
 function safeExists(fileExists: (p: string) => boolean, p: string): boolean {

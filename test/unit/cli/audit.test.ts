@@ -1,0 +1,92 @@
+// Regression tests for the security and reliability audit (issue 8), through the CLI.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../../src/cli/main';
+import { AwsTestEndpoint } from '../../aws-endpoint/server';
+import { startEndpoint, tempAwsDir, TempAwsDir, testKeys } from '../core/aws/helpers';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+describe('cli: audit regressions (issue 8)', function () {
+  this.timeout(30000);
+  let ep: AwsTestEndpoint;
+  let aws: TempAwsDir;
+  let env: NodeJS.ProcessEnv;
+  let privatePem: string;
+
+  async function run(argv: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    let out = '';
+    let err = '';
+    const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { ...env, ...extraEnv }, cwd: aws.dir });
+    return { code, out, err };
+  }
+
+  before(async () => {
+    ep = await startEndpoint();
+    aws = tempAwsDir(
+      '[profile test]\nregion = us-east-1\n',
+      `[test]\naws_access_key_id = ${ep.credentials.accessKeyId}\naws_secret_access_key = ${ep.credentials.secretAccessKey}\n`,
+    );
+    env = aws.env({ AWS_PROFILE: 'test', IOT_AUTHZ_ENDPOINT_IOT: ep.url, IOT_AUTHZ_ENDPOINT_LAMBDA: ep.url });
+    const [k1] = testKeys();
+    privatePem = k1.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    fs.mkdirSync(path.join(aws.dir, 'keys'));
+    fs.writeFileSync(path.join(aws.dir, 'keys', 'dev.public.pem'), k1.publicPem);
+    // A private key under a name that says nothing about it.
+    fs.writeFileSync(path.join(aws.dir, 'keys', 'key1.pem'), privatePem);
+  });
+  after(async () => {
+    await ep.stop();
+    aws.remove();
+  });
+  beforeEach(() => {
+    ep.resetFaults();
+    ep.authorizers.clear();
+    ep.functions.clear();
+    ep.addFunction({ functionName: 'authz-fn', timeout: 3, localHandler: () => ({ isAuthenticated: true, principalId: 'p', policyDocuments: [], refreshAfterInSeconds: 300, disconnectAfterInSeconds: 3600 }) });
+  });
+
+  function writeDef(keys: Record<string, unknown>, file = 'dev.authorizer.json'): string {
+    fs.writeFileSync(
+      path.join(aws.dir, file),
+      JSON.stringify({ authorizerName: 'dev-authz', authorizerFunctionArn: ep.functionArn('authz-fn'), tokenKeyName: 'tok', tokenSigningPublicKeys: keys, status: 'ACTIVE' }, null, 2),
+    );
+    return file;
+  }
+
+  describe('finding 1: a private key given as a token signing public key', () => {
+    for (const [label, keys] of [
+      ['a path with a neutral name', { k1: 'keys/key1.pem' }],
+      ['{"path"}', { k1: { path: 'keys/key1.pem' } }],
+      ['an inline PEM', { k1: '' }],
+    ] as const) {
+      it(`aws deploy refuses ${label} by content and sends nothing carrying it`, async () => {
+        const file = writeDef(label === 'an inline PEM' ? { k1: privatePem } : keys);
+        const before = ep.requests.length;
+        const r = await run(['aws', 'deploy', file, '--yes']);
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.match(r.err, /PRIVATE key/);
+        assert.match(r.err, /openssl pkey .*-pubout|iot-authz keygen/);
+        assert.equal(ep.authorizers.size, 0);
+        for (const req of ep.requests.slice(before)) assert.doesNotMatch(req.body, /PRIVATE KEY/);
+        assert.doesNotMatch(r.out + r.err, /MII/, 'no key material printed');
+      });
+    }
+
+    it('validate reports AUTHORIZER_KEY_PRIVATE (error) for a private key file whatever its name', async () => {
+      const file = writeDef({ k1: 'keys/key1.pem', k2: 'keys/dev.public.pem' }, 'v.authorizer.json');
+      const r = await run(['validate', file, '--format', 'json']);
+      assert.equal(r.code, 1, r.err);
+      const findings = JSON.parse(r.out)[0].findings as Array<{ code: string; severity: string; message: string }>;
+      const priv = findings.filter((f) => f.code === 'AUTHORIZER_KEY_PRIVATE');
+      assert.equal(priv.length, 1, JSON.stringify(findings));
+      assert.equal(priv[0].severity, 'error');
+      assert.match(priv[0].message, /keys\/key1\.public\.pem/);
+    });
+  });
+});
