@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { AuthzError } from './errors';
+import { jsonTooDeepAt, MAX_JSON_DEPTH } from './jsonDepth';
 
 /** Key and token files are small; anything bigger is a wrong file, not a key. */
 export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
@@ -95,6 +96,7 @@ export function readJsonFile(file: string, what: string, options: ReadJsonOption
 
 /** Parses JSON text; `shown` names it in the error ("The test case file x.json"). */
 export function parseJsonText(text: string, shown: string, jsonc = false): unknown {
+  assertJsonDepth(text, shown);
   const errors: ParseError[] = [];
   const value = parseJsonc(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc, allowEmptyContent: false });
   if (errors.length) {
@@ -114,6 +116,18 @@ export function parseJsonText(text: string, shown: string, jsonc = false): unkno
   } catch (e) {
     throw new AuthzError('FILE_INVALID_JSON', `${shown} is not valid JSON: ${(e as Error).message}.`, 'Fix the JSON syntax.');
   }
+}
+
+/** Refuses JSON nested deeper than MAX_JSON_DEPTH before any recursive parser or walker sees it. */
+export function assertJsonDepth(text: string, shown: string): void {
+  const at = jsonTooDeepAt(text);
+  if (at === undefined) return;
+  const { line, column } = lineColumn(text, at);
+  throw new AuthzError(
+    'FILE_JSON_TOO_DEEP',
+    `${shown} nests more than ${MAX_JSON_DEPTH} levels deep (at line ${line}, column ${column}): no policy, response, definition or test case does.`,
+    'Check the file: AWS policy documents nest a few levels at most.',
+  );
 }
 
 function describeParseError(code: string): string {

@@ -34,7 +34,14 @@ const SETUP_CODES = new Set([
   'TEST_FILE_INVALID',
   'TEST_CASE_NOT_FOUND',
   'TEST_SIGNING_KEY_NOT_FOUND',
+  'KEY_IS_PRIVATE',
+  'AWS_NAME_INVALID',
 ]);
+
+/** Bad local input (a file that is missing, too large, not JSON, not a regular file, ...): exit 2. */
+function isSetupError(e: AuthzError): boolean {
+  return SETUP_CODES.has(e.code) || e.code.startsWith('FILE_');
+}
 
 export function targetFrom(args: ParsedArgs, io: CliIo, region?: string): AwsTarget {
   const endpoint = str(args, 'endpoint');
@@ -60,7 +67,7 @@ export async function withAws(command: string, args: ParsedArgs, io: CliIo, fn: 
     if (e instanceof AuthzError) {
       if (flag(args, 'json')) io.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2)}\n`);
       io.stderr(`iot-authz ${command}: ${e.display}\n`);
-      return SETUP_CODES.has(e.code) ? EXIT_USAGE : EXIT_NEGATIVE;
+      return isSetupError(e) ? EXIT_USAGE : EXIT_NEGATIVE;
     }
     throw e;
   } finally {

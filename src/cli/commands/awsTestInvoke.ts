@@ -72,7 +72,10 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
     const protocol = (str(args, 'protocol') ?? 'https') as GatewayProtocol;
     if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--protocol must be one of ${PROTOCOLS.join(', ')}.`);
     const json = flag(args, 'json');
+    const file = caseFile ? path.resolve(io.cwd, caseFile) : undefined;
     return withAws(this.name, args, io, async (c) => {
+      // The case file is local input: read it (exit 2 when bad) before asking AWS anything.
+      const cases = file ? loadRemoteCases(file, str(args, 'case-name')) : undefined;
       const a = await describeAuthorizer(c, name);
       let dataEndpoint = str(args, 'server-name');
       if (!dataEndpoint) {
@@ -83,9 +86,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
           io.stderr(`note: no TLS serverName (DescribeEndpoint failed: ${e.message})\n`);
         }
       }
-      if (caseFile) {
-        const file = path.resolve(io.cwd, caseFile);
-        const cases = loadRemoteCases(file, str(args, 'case-name'));
+      if (file && cases) {
         const results = [];
         for (const tc of cases) {
           const input = remoteCaseInput(tc, a, { testFile: file, dataEndpoint, cwd: io.cwd });

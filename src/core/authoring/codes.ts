@@ -34,6 +34,8 @@ export const CODES = {
   JSON_SYNTAX: { severity: 'error', docsUrl: DOC.json, title: 'The text is not valid JSON.' },
   JSON_DUPLICATE_KEY: { severity: 'warning', docsUrl: DOC.json, title: 'A key appears twice in one object; only the last one counts.' },
   JSON_NOT_OBJECT: { severity: 'error', docsUrl: DOC.json, title: 'The document must be a JSON object.' },
+  JSON_TOO_DEEP: { severity: 'error', docsUrl: DOC.json, title: 'The JSON nests deeper than any valid document (64 levels), so it is not checked further.' },
+  JSON_INVALID_UTF8: { severity: 'error', docsUrl: DOC.json, title: 'The file is not valid UTF-8 (AWS requires UTF-8 JSON).' },
   DOCUMENT_TOO_LARGE_TO_CHECK: { severity: 'error', docsUrl: DOC.response, title: 'The text is far larger than any valid document of its kind, so it is not checked further.' },
 
   RESPONSE_IS_AUTHENTICATED_MISSING: { severity: 'error', docsUrl: DOC.response, title: 'isAuthenticated is required.' },

@@ -1,4 +1,5 @@
 import { Node } from 'jsonc-parser';
+import { jsonTooDeepAt, MAX_JSON_DEPTH } from '../jsonDepth';
 import { Frame, Reporter, topFrame } from './context';
 import { decodeStringLiteral, escapeForJsonString, parseJson, prop, propNode } from './json';
 import { PolicyView, policyView } from './model';
@@ -36,6 +37,11 @@ export function validateText(text: string, kind: DocumentKind, options: Validate
       Math.min(t.length, 1),
       `This ${kindName(kind).replace(/^An? /, '').toLowerCase()} is ${size}: far beyond what AWS accepts (a response carries at most 10 policy documents of 2,048 characters each), so it was not checked further. Is this the right file?`,
     );
+    return finish(r);
+  }
+  const deepAt = jsonTooDeepAt(t);
+  if (deepAt !== undefined) {
+    r.report('JSON_TOO_DEEP', topFrame(t, undefined), deepAt, deepAt + 1, tooDeepMessage);
     return finish(r);
   }
   try {
@@ -91,6 +97,10 @@ function validateResponse(frame: Frame, root: Node, r: Reporter, options: Valida
         const value = decoded ? decoded.value : (d.value as string);
         const mapOf = () => (decoded ??= decodeStringLiteral(frame.text, d.offset, d.offset + d.length)).map;
         checkDocumentSize(frame, d, value.length, r);
+        if (jsonTooDeepAt(value) !== undefined) {
+          r.reportNode('JSON_TOO_DEEP', frame, d, tooDeepMessage);
+          return;
+        }
         const inner = parseJson(value);
         const sub: Frame = {
           text: value,
@@ -141,6 +151,8 @@ function majority(values: (string | undefined)[]): string | undefined {
   for (const [k, c] of counts) if (c > n) { n = c; best = k; }
   return best;
 }
+
+const tooDeepMessage = `The JSON nests more than ${MAX_JSON_DEPTH} levels deep here: no policy, response or definition does, so it was not checked further.`;
 
 function guard(f: () => void): void {
   try {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parse as parseJsonc, ParseError } from 'jsonc-parser';
 import { assertNotPrivateKey, keyEntrySource } from '../definitionKeys';
 import { AuthzError } from '../errors';
-import { readInputFile, readTextFile } from '../files';
+import { assertJsonDepth, readInputFile, readTextFile } from '../files';
 import { parseArn } from './arn';
 import { AwsClients } from './clients';
 import { publicKeyInfo } from './keyinfo';
@@ -31,6 +31,7 @@ function bad(msg: string, file?: string): AuthzError {
 
 /** Parses a definition (JSON with comments allowed) and resolves key paths to PEM text. */
 export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): DeployDefinition {
+  assertJsonDepth(text, opts.file ? `The definition ${opts.file}` : 'The definition');
   const errors: ParseError[] = [];
   const raw = parseJsonc(text, errors, { allowTrailingComma: true });
   if (errors.length || !raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('is not a JSON object.', opts.file);

@@ -1,5 +1,6 @@
 import { findNodeAtLocation, getNodeValue, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { AuthzError } from '../errors';
+import { assertJsonDepth } from '../files';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, evaluate, EvaluationResult, parseIotArn, PolicyContext, PolicyDocument, resourceArn } from '../policy';
 
 export interface SimulateRequest {
@@ -29,6 +30,7 @@ export interface SimulateResult extends EvaluationResult {
  * in the text. AuthzError when the text is neither.
  */
 export function simulateDecision(req: SimulateRequest): SimulateResult {
+  assertJsonDepth(req.text, 'The document');
   const errors: ParseError[] = [];
   const root = parseTree(req.text, errors, { allowTrailingComma: true });
   if (!root || errors.length) {

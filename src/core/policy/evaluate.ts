@@ -12,6 +12,7 @@ import {
   StatementRef,
 } from './types';
 import { matchPattern } from './variables';
+import { jsonTooDeepAt, MAX_JSON_DEPTH, valueDepthExceeds } from '../jsonDepth';
 
 /**
  * Evaluates IoT policies the way AWS IoT Core authorises one operation
@@ -120,6 +121,13 @@ function where(d: number, s: number, sid?: string): string {
 /** A document from an object or a JSON string; AuthzError when it is not a policy. */
 export function parsePolicyDocument(p: PolicyDocument | string, index = 0): PolicyDocument {
   let doc: unknown = p;
+  const tooDeep = () =>
+    new AuthzError(
+      'POLICY_TOO_DEEP',
+      `Policy document #${index + 1} nests more than ${MAX_JSON_DEPTH} levels deep: no IoT policy does, so it was not evaluated.`,
+      'Check the policy document: IoT policies nest a few levels at most.',
+    );
+  if (typeof p === 'string' ? jsonTooDeepAt(p) !== undefined : valueDepthExceeds(p)) throw tooDeep();
   if (typeof p === 'string') {
     try {
       doc = JSON.parse(p);

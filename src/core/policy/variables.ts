@@ -25,7 +25,8 @@ export function resolveVariable(name: string, ctx: PolicyContext): Resolution {
     case 'aws:sourceip':
       return ctx.sourceIp !== undefined ? { value: ctx.sourceIp } : { unresolved: 'no source IP was given' };
     case 'iot:connection.thing.thingname':
-      return ctx.thing ? { value: ctx.thing.thingName } : { unresolved: 'no registry thing was given for the connection' };
+      // Checked by type: a test case's "thing" may lack its name (validateTestText reports it).
+      return typeof ctx.thing?.thingName === 'string' ? { value: ctx.thing.thingName } : { unresolved: 'no registry thing name was given for the connection' };
     case 'iot:connection.thing.thingtypename':
       return ctx.thing?.thingTypeName !== undefined
         ? { value: ctx.thing.thingTypeName }

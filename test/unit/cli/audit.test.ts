@@ -89,4 +89,49 @@ describe('cli: audit regressions (issue 8)', function () {
       assert.match(priv[0].message, /keys\/key1\.public\.pem/);
     });
   });
+
+  describe('finding 4: deeply nested JSON gets a clear exit-2 message, never a stack overflow', () => {
+    const deep = '['.repeat(7000) + ']'.repeat(7000);
+    const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Alow","Action":"iot:Foo","Resource":"arn:aws:s3:::b","X":${deep}}]}`;
+
+    it('validate reports JSON_TOO_DEEP in text, JSON and SARIF (exit 1)', async () => {
+      fs.writeFileSync(path.join(aws.dir, 'deep.iot-policy.json'), policy);
+      for (const format of ['text', 'json', 'sarif']) {
+        const r = await run(['validate', 'deep.iot-policy.json', '--format', format]);
+        assert.equal(r.code, 1, `${format}: ${r.err}`);
+        assert.match(r.out, /JSON_TOO_DEEP/);
+      }
+    });
+
+    it('simulate, invoke, aws deploy and aws test-invoke exit 2 naming the limit', async () => {
+      fs.writeFileSync(path.join(aws.dir, 'deep.iot-policy.json'), policy);
+      fs.writeFileSync(path.join(aws.dir, 'deep-case.json'), `{"protocol":"mqtt","expect":{"authenticated":true},"x":${deep}}`);
+      fs.writeFileSync(path.join(aws.dir, 'deep.authorizer.json'), `{"authorizerName":"a","authorizerFunctionArn":"${ep.functionArn('authz-fn')}","signingDisabled":true,"x":${deep}}`);
+      writeDef({ k1: 'keys/dev.public.pem' });
+      ep.addAuthorizer({ authorizerName: 'ti', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true });
+      const runs = [
+        ['simulate', '--policies', 'deep.iot-policy.json', '--action', 'iot:Publish', '--resource', 't'],
+        ['invoke', '--authorizer', 'dev.authorizer.json', '--case', 'deep-case.json'],
+        ['aws', 'deploy', 'deep.authorizer.json', '--yes'],
+        ['aws', 'test-invoke', 'ti', '--case', 'deep-case.json'],
+      ];
+      for (const argv of runs) {
+        const r = await run(argv);
+        assert.equal(r.code, 2, `${argv.join(' ')}: ${r.out}${r.err}`);
+        assert.match(r.err, /nests more than 64 levels/, argv.join(' '));
+        assert.doesNotMatch(r.err, /call stack/i);
+      }
+    });
+  });
+
+  describe('finding 10: a test case thing without thingName', () => {
+    it('invoke exits 2 with the finding, no TypeError', async () => {
+      writeDef({ k1: 'keys/dev.public.pem' });
+      fs.writeFileSync(path.join(aws.dir, 'thing-case.json'), '{"protocol":"mqtt","token":"t","thing":{"attributes":{"fleet":"f1"}},"expect":{"authenticated":true}}');
+      const r = await run(['invoke', '--authorizer', 'dev.authorizer.json', '--case', 'thing-case.json']);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /TEST_FIELD_TYPE.*thingName/);
+      assert.doesNotMatch(r.err, /Cannot read properties/);
+    });
+  });
 });

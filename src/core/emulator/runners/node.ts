@@ -20,7 +20,7 @@ function send(outcome) {
   done = true;
   let text;
   try { text = JSON.stringify(outcome); }
-  catch (e) { text = JSON.stringify({ ok: false, kind: 'invalid-result', errorType: 'TypeError', errorMessage: 'The handler result cannot be serialised to JSON: ' + e.message }); }
+  catch (e) { text = JSON.stringify({ ok: false, kind: 'invalid-result', errorType: 'TypeError', errorMessage: 'The handler result cannot be serialised to JSON: ' + (e instanceof RangeError ? 'it nests too deeply (no authorizer response nests more than a few levels)' : e.message) }); }
   try { fs.writeSync(3, text + '\n'); } catch (e) { process.stderr.write('iot-authz runner: cannot report the result: ' + e.message + '\n'); }
   try { fs.closeSync(3); } catch (e) {}
   setImmediate(function () { process.exit(0); });

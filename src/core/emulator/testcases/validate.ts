@@ -1,6 +1,7 @@
 import { findNodeAtLocation, getNodeValue, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { Finding, Severity } from '../../authoring/types';
 import { normalizeAction, resourceTypeFor } from '../../policy';
+import { jsonTooDeepAt, MAX_JSON_DEPTH } from '../../jsonDepth';
 import { PROTOCOLS } from '../event';
 
 /**
@@ -10,6 +11,7 @@ import { PROTOCOLS } from '../event';
  */
 export const TEST_CODES = {
   TEST_JSON_SYNTAX: 'error',
+  TEST_JSON_TOO_DEEP: 'error',
   TEST_SHAPE: 'error',
   TEST_FIELD_TYPE: 'error',
   TEST_UNKNOWN_PROPERTY: 'warning',
@@ -54,6 +56,11 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
     const e = end ?? (node ? node.offset + node.length : Math.min(1, text.length));
     findings.push({ code, severity: TEST_CODES[code], message, range: { start: s, end: Math.max(s, e) }, docsUrl: DOCS });
   };
+  const deepAt = jsonTooDeepAt(text);
+  if (deepAt !== undefined) {
+    add('TEST_JSON_TOO_DEEP', undefined, `The JSON nests more than ${MAX_JSON_DEPTH} levels deep here: no test case does, so it was not checked further.`, deepAt, deepAt + 1);
+    return findings;
+  }
   try {
     const errors: ParseError[] = [];
     const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
@@ -156,7 +163,26 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
           add('TEST_FIELD_TYPE', v, '"timeoutSeconds" is a number above 0 and at most 5 (AWS gives the authorizer Lambda 5 seconds).');
         }
         if (key === 'expect') checkExpect(v);
+        if (key === 'thing') checkThing(v);
       }
+    }
+
+    // The registry thing of the connection: thingName is what the ${iot:Connection.Thing.*} variables hang on.
+    function checkThing(v: Node) {
+      if (v.type !== 'object') {
+        add('TEST_FIELD_TYPE', v, '"thing" must be an object: {"thingName": "d1", "attributes": {...}}.');
+        return;
+      }
+      const name = findNodeAtLocation(v, ['thingName']);
+      if (!name) add('TEST_FIELD_TYPE', v, '"thing" has no "thingName": a registry thing always has a name.', v.offset, v.offset + 1);
+      else if (name.type !== 'string' || !name.value) add('TEST_FIELD_TYPE', name, '"thingName" must be a non-empty string.');
+      for (const key of ['thingTypeName'] as const) {
+        const n = findNodeAtLocation(v, [key]);
+        if (n && n.type !== 'string') add('TEST_FIELD_TYPE', n, `"${key}" must be a string.`);
+      }
+      const attrs = findNodeAtLocation(v, ['attributes']);
+      if (attrs && attrs.type !== 'object') add('TEST_FIELD_TYPE', attrs, '"attributes" must be an object of strings.');
+      else for (const p of attrs?.children ?? []) if (p.children?.[1] && p.children[1].type !== 'string') add('TEST_FIELD_TYPE', p.children[1], 'Thing attribute values are strings.');
     }
 
     function checkSignature(v: Node) {
