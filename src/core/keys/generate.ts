@@ -1,4 +1,4 @@
-import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto';
+import { generateKeyPair as nodeGenerateKeyPair, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -90,7 +90,23 @@ export function keyPairPaths(dir: string, name: string): KeyPairPaths {
 
 export interface WriteOptions {
   overwrite?: boolean;
+  /** Test seam: the file operations, to inject ENOSPC or a failed rename. */
+  fsOps?: Partial<KeyFileOps>;
 }
+
+/** The few file operations writeKeyPair performs on files it has opened or created. */
+export interface KeyFileOps {
+  write(fd: number, text: string): void;
+  rename(from: string, to: string): void;
+}
+
+const REAL_OPS: KeyFileOps = {
+  write: (fd, text) => {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  },
+  rename: (from, to) => fs.renameSync(from, to),
+};
 
 function dirError(dir: string, code: string | undefined, blocker?: string): AuthzError {
   const shown = blocker && blocker !== dir ? `${dir} (at ${blocker})` : dir;
@@ -109,6 +125,9 @@ function dirError(dir: string, code: string | undefined, blocker?: string): Auth
         `Cannot write the key pair into ${shown}: permission denied.`,
         'Choose a folder you can write to, or change its permissions.',
       );
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new AuthzError('KEY_DISK_FULL', `Cannot write the key pair into ${shown}: the disk is full${code === 'EDQUOT' ? ' (quota exceeded)' : ''}. Nothing was changed.`, 'Free some disk space, or choose a folder on another disk.');
     case 'EROFS':
       return new AuthzError('KEY_DIR_NOT_WRITABLE', `Cannot write the key pair into ${shown}: the file system is read-only.`, 'Choose a folder on a writable disk.');
     case 'ENOENT':
@@ -154,7 +173,9 @@ export function ensureKeyDir(dir: string): void {
   }
   for (const d of missing.reverse()) {
     try {
-      fs.mkdirSync(d);
+      fs.mkdirSync(d, { mode: 0o700 });
+      // New key folders are private whatever the umask (mkdir applies it, chmod does not).
+      fs.chmodSync(d, 0o700);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Created meanwhile (another process): fine when it is a folder.
@@ -164,34 +185,48 @@ export function ensureKeyDir(dir: string): void {
   }
 }
 
-function writeNew(file: string, content: string, mode: number, overwrite: boolean): void {
-  // 'wx' with the final mode: the file never exists with wider permissions.
-  let fd: number;
+/** Whether something (a file, a folder, a symbolic link, even a dangling one) is at p. */
+function occupied(p: string): boolean {
   try {
-    fd = fs.openSync(file, overwrite ? 'w' : 'wx', mode);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new AuthzError(
-        'KEY_FILE_EXISTS',
-        `${file} already exists; it was not overwritten.`,
-        'Choose another name or directory, or overwrite it deliberately (--force).',
-      );
-    }
-    throw dirError(path.dirname(file), (e as NodeJS.ErrnoException).code);
-  }
-  try {
-    // The umask can narrow the open mode, and an existing file keeps its old mode: set it explicitly.
-    fs.fchmodSync(fd, mode);
-    fs.writeFileSync(fd, content);
-  } finally {
-    fs.closeSync(fd);
+    return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR and the like: ensureKeyDir names the problem.
   }
 }
 
 /**
+ * Creates a new temporary file next to `target` (O_EXCL, O_NOFOLLOW, the final
+ * mode from the first byte) holding text; returns its path.
+ */
+function writeTemp(target: string, text: string, mode: number, ops: KeyFileOps): string {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  } catch (e) {
+    throw dirError(dir, (e as NodeJS.ErrnoException).code);
+  }
+  try {
+    // The umask can only narrow the open mode; set it exactly.
+    fs.fchmodSync(fd, mode);
+    ops.write(fd, text);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw dirError(dir, (e as NodeJS.ErrnoException).code);
+  }
+  fs.closeSync(fd);
+  return tmp;
+}
+
+/**
  * Writes `<name>.private.pem` (0600) and `<name>.public.pem` (0644) into dir,
- * creating it. Refuses existing files unless overwrite; never leaves one
- * file of a pair behind when the other cannot be written.
+ * creating it (new folders 0700). Refuses existing files unless overwrite. All
+ * or nothing: both files are written to temporary files first and renamed over
+ * the targets only when both are complete, so any failure leaves the old pair
+ * (or nothing) in place, no partial file behind; a symbolic link at a target is
+ * replaced, never followed.
  */
 export function writeKeyPair(
   dir: string,
@@ -201,9 +236,11 @@ export function writeKeyPair(
 ): KeyPairPaths {
   const paths = keyPairPaths(dir, name);
   const overwrite = options.overwrite ?? false;
+  const ops: KeyFileOps = { ...REAL_OPS, ...options.fsOps };
+  const targets = [paths.privateKeyPath, paths.publicKeyPath];
   if (!overwrite) {
-    for (const p of [paths.privateKeyPath, paths.publicKeyPath]) {
-      if (fs.existsSync(p)) {
+    for (const p of targets) {
+      if (occupied(p)) {
         throw new AuthzError(
           'KEY_FILE_EXISTS',
           `${p} already exists; nothing was written.`,
@@ -213,12 +250,44 @@ export function writeKeyPair(
     }
   }
   ensureKeyDir(dir);
-  writeNew(paths.privateKeyPath, pair.privateKeyPem, 0o600, overwrite);
+  for (const p of targets) {
+    if (occupied(p) && fs.lstatSync(p).isDirectory()) throw new AuthzError('KEY_FILE_EXISTS', `${p} is a folder; nothing was written.`, 'Choose another name or directory.');
+  }
+  const temps: string[] = [];
+  const backups: Array<{ target: string; backup: string }> = [];
+  let renamed = 0;
   try {
-    writeNew(paths.publicKeyPath, pair.publicKeyPem, 0o644, overwrite);
+    temps.push(writeTemp(paths.privateKeyPath, pair.privateKeyPem, 0o600, ops));
+    temps.push(writeTemp(paths.publicKeyPath, pair.publicKeyPem, 0o644, ops));
+    // Hard links keep the old pair (links themselves, not what they point to) until both renames are done.
+    for (const target of targets) {
+      if (!occupied(target)) continue;
+      const backup = `${temps[0]}.old${backups.length}`;
+      fs.linkSync(target, backup);
+      backups.push({ target, backup });
+    }
+    if (!overwrite && targets.some(occupied)) {
+      throw new AuthzError('KEY_FILE_EXISTS', 'A key file appeared meanwhile; nothing was written.', 'Run the command again.');
+    }
+    for (let i = 0; i < targets.length; i++) {
+      try {
+        ops.rename(temps[i], targets[i]);
+      } catch (e) {
+        throw dirError(dir, (e as NodeJS.ErrnoException).code);
+      }
+      renamed++;
+    }
   } catch (e) {
-    fs.rmSync(paths.privateKeyPath, { force: true });
+    // Put back what was replaced; remove what was created.
+    for (let i = 0; i < renamed; i++) {
+      const b = backups.find((x) => x.target === targets[i]);
+      if (b) fs.renameSync(b.backup, b.target);
+      else fs.rmSync(targets[i], { force: true });
+    }
+    for (const t of temps) fs.rmSync(t, { force: true });
+    for (const b of backups) fs.rmSync(b.backup, { force: true });
     throw e;
   }
+  for (const b of backups) fs.rmSync(b.backup, { force: true });
   return paths;
 }
