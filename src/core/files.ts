@@ -22,8 +22,14 @@ function sizeText(bytes: number): string {
 export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_FILE_BYTES): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    // A FIFO or device would block the open or the reads: refuse anything but a regular file first.
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw isDirectory(file, what);
+    if (!st.isFile()) throw notRegular(file, what, st);
+    // O_NONBLOCK: should the path be swapped for a FIFO after the check, the open still returns.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
+    if (e instanceof AuthzError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw isDirectory(file, what);
     throw new AuthzError(
@@ -35,6 +41,7 @@ export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_F
   try {
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw isDirectory(file, what);
+    if (!stat.isFile()) throw notRegular(file, what, stat);
     const tooLarge = (size?: number) =>
       new AuthzError(
         'FILE_TOO_LARGE',
@@ -42,7 +49,7 @@ export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_F
         `Check the path: ${what} files are a few kilobytes.`,
       );
     if (stat.isFile() && stat.size > maxBytes) throw tooLarge(stat.size);
-    // Read at most maxBytes + 1 so a pipe or device that reports no size is capped too.
+    // Read at most maxBytes + 1 so a file that grows while being read is capped too.
     const buf = Buffer.alloc(maxBytes + 1);
     let total = 0;
     for (;;) {
@@ -57,8 +64,37 @@ export function readInputFile(file: string, what: string, maxBytes = MAX_INPUT_F
   }
 }
 
+function notRegular(file: string, what: string, st: fs.Stats): AuthzError {
+  const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  return new AuthzError('FILE_NOT_REGULAR', `${file} is ${kind}, not a ${what} file; it was not read.`, 'Give the path of a regular file.');
+}
+
 function isDirectory(file: string, what: string): AuthzError {
   return new AuthzError('FILE_UNREADABLE', `${file} is a directory, not a ${what} file.`, 'Give the path of the file itself.');
+}
+
+/**
+ * Where bytes stop being valid UTF-8, as an offset in their lenient decoding
+ * (byte order mark removed); undefined for valid UTF-8.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
+  // Streaming decode: a prefix cut inside a character is not an error, so validity is monotone in the length.
+  const decodePrefix = (n: number) => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(0, n), { stream: n < bytes.length });
+    } catch {
+      return undefined;
+    }
+  };
+  if (decodePrefix(bytes.length) !== undefined) return undefined;
+  let lo = 0;
+  let hi = bytes.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (decodePrefix(mid) !== undefined) lo = mid;
+    else hi = mid - 1;
+  }
+  return decodePrefix(lo)!.length;
 }
 
 /** A size-capped text file (UTF-8, byte order mark removed). */

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  DocumentKind, detectKindFromContent, Finding, isDocumentKind, kindFromFileName, LineIndex, toSarif, validateText,
+  CODES, DocumentKind, detectKindFromContent, Finding, isDocumentKind, kindFromFileName, LineIndex, toSarif, validateText,
 } from '../../core/authoring';
 import { TEST_FILE_SUFFIX, validateTestText } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
 import { keyFileReader } from '../../core/definitionKeys';
-import { readTextFile } from '../../core/files';
+import { invalidUtf8Offset, readInputFile } from '../../core/files';
 import { CliCommand, EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, flag, list, str, UsageError } from '../framework';
 
 /** Files larger than this are refused: authorizer documents are small. */
@@ -57,8 +57,9 @@ export const validateCommand: CliCommand = {
     for (const file of files) {
       const abs = path.resolve(io.cwd, file);
       let text: string;
+      let invalidUtf8At: number | undefined;
       try {
-        text = readLimited(abs);
+        ({ text, invalidUtf8At } = readLimited(abs));
       } catch (e) {
         io.stderr(`iot-authz validate: ${e instanceof AuthzError ? e.display : (e as Error).message}\n`);
         badInput = true;
@@ -77,6 +78,7 @@ export const validateCommand: CliCommand = {
         kind === 'test'
           ? validateTestText(text, { fileExists: (rel) => fs.existsSync(path.resolve(dir, rel)) }).filter((f) => !disabledCodes.includes(f.code))
           : validateText(text, kind, { disabledCodes, fileExists, readKeyFile: keyFileReader([io.cwd, dir]) });
+      if (invalidUtf8At !== undefined && !disabledCodes.includes('JSON_INVALID_UTF8')) findings.unshift(invalidUtf8Finding(invalidUtf8At, text.length));
       results.push({ file, kind, text, findings });
     }
 
@@ -115,6 +117,20 @@ export const validateCommand: CliCommand = {
   },
 };
 
-function readLimited(abs: string): string {
-  return readTextFile(abs, 'document', MAX_VALIDATE_BYTES);
+function readLimited(abs: string): { text: string; invalidUtf8At?: number } {
+  const bytes = readInputFile(abs, 'document', MAX_VALIDATE_BYTES);
+  const at = invalidUtf8Offset(bytes);
+  return { text: bytes.toString('utf8').replace(/^\uFEFF/, ''), ...(at !== undefined ? { invalidUtf8At: at } : {}) };
+}
+
+/** AWS takes UTF-8 JSON only; the lenient decoding would otherwise validate replaced characters clean. */
+function invalidUtf8Finding(at: number, textLength: number): Finding {
+  const start = Math.min(at, Math.max(0, textLength - 1));
+  return {
+    code: 'JSON_INVALID_UTF8',
+    severity: 'error',
+    message: 'The file is not valid UTF-8 from here on (bytes that decode to no character): AWS takes UTF-8 JSON only. Re-save the file as UTF-8.',
+    range: { start, end: Math.min(textLength, start + 1) },
+    docsUrl: CODES.JSON_INVALID_UTF8.docsUrl,
+  };
 }

@@ -4,6 +4,7 @@ import { tokenBytes } from './sign';
 export interface TokenWarning {
   code:
     | 'TOKEN_TRAILING_NEWLINE'
+    | 'TOKEN_REPLACEMENT_CHARACTER'
     | 'TOKEN_TRAILING_CRLF'
     | 'TOKEN_TRAILING_WHITESPACE'
     | 'TOKEN_LEADING_WHITESPACE'
@@ -27,6 +28,13 @@ export function inspectToken(token: string | Uint8Array): TokenWarning[] {
     });
   }
   const text = bytes.toString('utf8');
+  if (isUtf8(bytes) && text.includes('\uFFFD')) {
+    // Node decodes a command-line argument with invalid UTF-8 into U+FFFD, so --token cannot carry those bytes.
+    warnings.push({
+      code: 'TOKEN_REPLACEMENT_CHARACTER',
+      message: 'The token holds U+FFFD (the replacement character): text that was not valid UTF-8 (e.g. a command-line argument) was replaced, so the signature covers EF BF BD instead of the original bytes. Put the exact bytes in a file and use --token-file.',
+    });
+  }
   if (/\r\n$/.test(text)) {
     warnings.push({
       code: 'TOKEN_TRAILING_CRLF',

@@ -1,6 +1,7 @@
 // Regression tests for the security and reliability audit (issue 8), through the CLI.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { AwsTestEndpoint } from '../../aws-endpoint/server';
@@ -132,6 +133,69 @@ describe('cli: audit regressions (issue 8)', function () {
       assert.equal(r.code, 2, r.out + r.err);
       assert.match(r.err, /TEST_FIELD_TYPE.*thingName/);
       assert.doesNotMatch(r.err, /Cannot read properties/);
+    });
+  });
+
+  describe('finding 11: a FIFO (or other non-regular file) as input is refused before it is opened', () => {
+    // A blocking open of a FIFO would freeze this process, so each command runs in a child with a kill timeout.
+    const cli = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+    function runChild(argv: string[]): { code: number | null; err: string; timedOut: boolean } {
+      const r = spawnSync(process.execPath, [cli, ...argv], { cwd: aws.dir, env: { ...env, PATH: process.env.PATH }, timeout: 10000, encoding: 'utf8' });
+      return { code: r.status, err: r.stderr, timedOut: r.error !== undefined || r.signal !== null };
+    }
+
+    it('validate, sign --token-file, invoke --case and aws deploy exit 2 naming the pipe', function () {
+      this.timeout(60000);
+      const fifo = path.join(aws.dir, 'pipe.json');
+      execFileSync('mkfifo', [fifo]);
+      writeDef({ k1: 'keys/dev.public.pem' });
+      fs.writeFileSync(path.join(aws.dir, 'key.pem'), privatePem);
+      for (const argv of [
+        ['validate', 'pipe.json', '--kind', 'policy'],
+        ['sign', '--key', 'key.pem', '--token-file', 'pipe.json'],
+        ['sign', '--key', 'pipe.json', '--token', 't'],
+        ['invoke', '--authorizer', 'dev.authorizer.json', '--case', 'pipe.json'],
+        ['aws', 'deploy', 'pipe.json', '--yes'],
+      ]) {
+        const r = runChild(argv);
+        assert.equal(r.timedOut, false, `${argv.join(' ')} hung`);
+        assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
+        assert.match(r.err, /named pipe \(FIFO\), not a .* file/, argv.join(' '));
+      }
+    });
+
+    it('a device is refused too, a regular file through a symlink is still read', async () => {
+      const r = await run(['validate', '/dev/zero', '--kind', 'policy']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /is a device/);
+      fs.writeFileSync(path.join(aws.dir, 'real.iot-policy.json'), '{"Version":"2012-10-17","Statement":[]}');
+      fs.symlinkSync(path.join(aws.dir, 'real.iot-policy.json'), path.join(aws.dir, 'link.iot-policy.json'));
+      assert.notEqual((await run(['validate', 'link.iot-policy.json'])).code, 2);
+    });
+  });
+
+  describe('finding 12: invalid UTF-8', () => {
+    it('a policy file with invalid UTF-8 gets JSON_INVALID_UTF8 where the bad bytes are, not a clean pass', async () => {
+      const good = Buffer.from('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/');
+      fs.writeFileSync(path.join(aws.dir, 'latin1.iot-policy.json'), Buffer.concat([good, Buffer.from([0x64, 0xe9, 0x76]), Buffer.from('"}]}')]));
+      const r = await run(['validate', 'latin1.iot-policy.json', '--format', 'json']);
+      assert.equal(r.code, 1, r.out + r.err);
+      const f = JSON.parse(r.out)[0].findings.find((x: { code: string }) => x.code === 'JSON_INVALID_UTF8');
+      assert.ok(f, r.out);
+      assert.equal(f.range.start, good.length + 1);
+      fs.writeFileSync(path.join(aws.dir, 'utf8.iot-policy.json'), Buffer.concat([good, Buffer.from('dév"}]}')]));
+      assert.doesNotMatch((await run(['validate', 'utf8.iot-policy.json', '--format', 'json'])).out, /JSON_INVALID_UTF8/);
+    });
+
+    it('sign --token with bytes that are not UTF-8 warns, as --token-file does', function () {
+      this.timeout(30000);
+      fs.writeFileSync(path.join(aws.dir, 'key.pem'), privatePem);
+      const cli = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" sign --key key.pem --token "$(printf 'dev\\xe9ice')"`], { cwd: aws.dir, encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /warning: .*U\+FFFD/);
+      const ok = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" sign --key key.pem --token "device"`], { cwd: aws.dir, encoding: 'utf8', timeout: 20000 });
+      assert.doesNotMatch(ok.stderr, /warning/);
     });
   });
 });
