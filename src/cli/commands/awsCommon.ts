@@ -1,19 +1,21 @@
 import { AuthzError } from '../../core/errors';
 import type { AwsClients, AwsTarget } from '../../core/aws';
 import { createAwsClients } from '../../core/aws';
-import { CliIo, CliOptions, EXIT_NEGATIVE, EXIT_USAGE, ParsedArgs, flag, str } from '../framework';
+import { CliIo, CliOptions, EXIT_NEGATIVE, EXIT_USAGE, ParsedArgs, UsageError, flag, str } from '../framework';
 
 /** Options every `aws` command takes. */
 export const AWS_OPTIONS: CliOptions = {
   profile: { type: 'string' },
   region: { type: 'string' },
   endpoint: { type: 'string' },
+  timeout: { type: 'string' },
   json: { type: 'boolean' },
 };
 
 export const AWS_USAGE_OPTIONS = `  --profile P     named profile from ~/.aws/config / credentials (default: AWS_PROFILE, then env keys or "default")
   --region R      region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
   --endpoint URL  endpoint override for IoT and Lambda (also IOT_AUTHZ_ENDPOINT_IOT / IOT_AUTHZ_ENDPOINT_LAMBDA)
+  --timeout S     give up on an AWS call (retries included) after S seconds (default 30)
   --json          machine-readable output`;
 
 /** Setup problems (exit 2) as opposed to AWS answering no (exit 1). */
@@ -28,6 +30,7 @@ const SETUP_CODES = new Set([
   'AWS_CONFIG_UNREADABLE',
   'AWS_SDK_MISSING',
   'AWS_UNREACHABLE',
+  'AWS_TIMEOUT',
   'DEFINITION_INVALID',
   'DEFINITION_KEY_MISSING',
   'FILE_NOT_FOUND',
@@ -45,7 +48,13 @@ function isSetupError(e: AuthzError): boolean {
 
 export function targetFrom(args: ParsedArgs, io: CliIo, region?: string): AwsTarget {
   const endpoint = str(args, 'endpoint');
+  const timeout = str(args, 'timeout');
+  const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+  if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+    throw new UsageError(`--timeout must be a number of seconds above 0 and at most 3600, not '${timeout}'.`);
+  }
   return {
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     profile: str(args, 'profile'),
     region: str(args, 'region') ?? region,
     endpoints: endpoint ? { iot: endpoint, lambda: endpoint } : undefined,

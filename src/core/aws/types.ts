@@ -21,9 +21,18 @@ export interface AwsTarget {
   maxAttempts?: number;
   /** Connection timeout in ms (default 5000). */
   connectionTimeoutMs?: number;
-  /** Request timeout in ms (default 30000). */
+  /** Request timeout in ms (default: the whole-call deadline). */
   requestTimeoutMs?: number;
+  /**
+   * Deadline of one call, retries included, in seconds (default 30): an endpoint
+   * that accepts and never answers, or drips bytes, ends the call then
+   * (CLI --timeout, setting iotAuthz.aws.timeoutSeconds).
+   */
+  timeoutSeconds?: number;
 }
+
+/** Default of AwsTarget.timeoutSeconds (and of the iotAuthz.aws.timeoutSeconds setting). */
+export const DEFAULT_AWS_TIMEOUT_SECONDS = 30;
 
 export type AuthorizerStatus = 'ACTIVE' | 'INACTIVE';
 

@@ -87,6 +87,7 @@ export class AwsConnection implements vscode.Disposable {
       region: overrides.region || this.chosenRegion || c.get<string>('region')?.trim() || undefined,
       endpoints,
       env: process.env,
+      ...timeoutSetting(c.get<unknown>('timeoutSeconds')),
     };
   }
 
@@ -205,4 +206,9 @@ export class AwsConnection implements vscode.Disposable {
     this.dataEndpointChanged.dispose();
     void this.cached?.clients.then((c) => c.destroy(), () => undefined);
   }
+}
+
+/** iotAuthz.aws.timeoutSeconds, when it is a usable number (the schema's bounds; else the default). */
+function timeoutSetting(v: unknown): { timeoutSeconds?: number } {
+  return typeof v === 'number' && v > 0 && v <= 3600 ? { timeoutSeconds: v } : {};
 }

@@ -1,6 +1,7 @@
 // Regression tests for the security and reliability audit (issue 8), through the CLI.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -196,6 +197,67 @@ describe('cli: audit regressions (issue 8)', function () {
       assert.match(r.stderr, /warning: .*U\+FFFD/);
       const ok = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" sign --key key.pem --token "device"`], { cwd: aws.dir, encoding: 'utf8', timeout: 20000 });
       assert.doesNotMatch(ok.stderr, /warning/);
+    });
+  });
+
+  describe('finding 2: AWS calls end at a deadline', () => {
+    const sockets = new Set<net.Socket>();
+    const timers = new Set<NodeJS.Timeout>();
+    let silent: net.Server;
+    let dripping: net.Server;
+    const url = (s: net.Server) => `http://127.0.0.1:${(s.address() as net.AddressInfo).port}`;
+    before(async () => {
+      // Accepts and never answers.
+      silent = net.createServer((sock) => sockets.add(sock));
+      // Answers one byte every 200 ms, forever: never idle long enough for a socket timeout.
+      dripping = net.createServer((sock) => {
+        sockets.add(sock);
+        sock.write('HTTP/1.1 200 OK\r\nX-Slow: ');
+        const t = setInterval(() => sock.write('a'), 200);
+        timers.add(t);
+        sock.on('close', () => clearInterval(t));
+        sock.on('error', () => clearInterval(t));
+      });
+      await Promise.all([silent, dripping].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    });
+    after(() => {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+      silent.close();
+      dripping.close();
+    });
+
+    for (const [label, server] of [['accepts and never answers', () => silent], ['drips a byte every 200 ms', () => dripping]] as const) {
+      it(`an endpoint that ${label}: aws list ends after --timeout with "no answer" and the setting (exit 2)`, async function () {
+        this.timeout(20000);
+        const endpoint = url(server());
+        const r = await run(['aws', 'list', '--endpoint', endpoint, '--timeout', '1.5']);
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.match(r.err, new RegExp(`No answer from ${endpoint.replace(/[.:/]/g, '\\$&')} in 1\\.5 s`));
+        assert.match(r.err, /--timeout SECONDS/);
+        assert.match(r.err, /iotAuthz\.aws\.timeoutSeconds/);
+      });
+    }
+
+    it('a cancelled call ends at once as cancelled, not as a timeout', async function () {
+      this.timeout(20000);
+      const { createAwsClients, listAuthorizers } = await import('../../../src/core/aws');
+      const clients = await createAwsClients({ profile: 'test', region: 'us-east-1', endpoints: { iot: url(silent), lambda: url(silent) }, env, timeoutSeconds: 60 });
+      try {
+        const ac = new AbortController();
+        setTimeout(() => ac.abort(), 300);
+        await assert.rejects(listAuthorizers(clients, { signal: ac.signal }), (e: Error & { code?: string }) => e.code === 'CANCELLED');
+      } finally {
+        clients.destroy();
+      }
+    });
+
+    it('--timeout must be a positive number of seconds', async () => {
+      for (const v of ['0', '-1', 'soon', '99999']) {
+        const r = await run(['aws', 'list', `--timeout=${v}`]);
+        assert.equal(r.code, 2, v);
+        assert.match(r.err, /--timeout must be a number of seconds/);
+      }
     });
   });
 });
