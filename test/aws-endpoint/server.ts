@@ -157,6 +157,7 @@ export class AwsTestEndpoint {
   private server: http.Server | undefined;
   private readonly denied = new Set<string>();
   private readonly throttles = new Map<string, number>();
+  private readonly malformed = new Map<string, { status: number; body: Buffer; times: number }>();
   private credentialsExpired = false;
   private readonly routes: Route[];
   private readonly options: EndpointOptions;
@@ -235,6 +236,15 @@ export class AwsTestEndpoint {
     return this;
   }
 
+  /**
+   * Answer the next `times` calls of an operation ("ListAuthorizers" or "*"), once their
+   * signature is checked, with a raw body that is not JSON (e.g. a proxy's HTML page, or bytes).
+   */
+  malformedBody(operation: string, status: number, body: string | Buffer, times = 1_000): this {
+    this.malformed.set(operation, { status, body: Buffer.from(body), times });
+    return this;
+  }
+
   /** Every request gets ExpiredTokenException until restored. */
   expireCredentials(expired = true): this {
     this.credentialsExpired = expired;
@@ -244,6 +254,7 @@ export class AwsTestEndpoint {
   resetFaults(): void {
     this.denied.clear();
     this.throttles.clear();
+    this.malformed.clear();
     this.credentialsExpired = false;
   }
 
@@ -355,6 +366,15 @@ export class AwsTestEndpoint {
           this.throttles.set(key, left - 1);
           if (route.service === 'lambda') throw new ApiError(429, 'TooManyRequestsException', 'Rate exceeded', { Reason: 'CallerRateLimitExceeded', Type: 'User' });
           throw new ApiError(400, 'ThrottlingException', 'Rate exceeded');
+        }
+      }
+      for (const key of [route.operation, '*']) {
+        const m = this.malformed.get(key);
+        if (m && m.times > 0) {
+          m.times--;
+          res.writeHead(m.status, { 'content-type': 'text/html', 'content-length': m.body.length });
+          res.end(m.body);
+          return;
         }
       }
       let parsed: Record<string, unknown> = {};

@@ -1,3 +1,4 @@
+import { printableExcerpt } from '../printable';
 import { AuthzError } from '../errors';
 
 export type AwsService = 'iot' | 'lambda';
@@ -77,10 +78,28 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): AuthzError {
   const msg = messageOf(e);
   const svc = ctx.service === 'iot' ? 'AWS IoT' : 'AWS Lambda';
   const where = ctx.region ? ` in ${ctx.region}` : '';
-  const detail = msg ? ` (${msg.replace(/\.$/, '')})` : '';
+  const detail = msg ? ` (${printableExcerpt(msg.replace(/\.$/, ''), 500)})` : '';
 
   if (name === 'AbortError' || /aborted/i.test(name)) {
     return new AuthzError('CANCELLED', `${ctx.operation} was cancelled.`);
+  }
+
+  // A body that is not JSON (a proxy's error page, a wrong endpoint): one line, no SDK internals.
+  const raw = err as { $responseBodyText?: unknown; $response?: { statusCode?: number } };
+  if (typeof raw.$responseBodyText === 'string' || /Deserialization error/.test(msg)) {
+    const status = raw.$response?.statusCode ?? e.$metadata?.httpStatusCode;
+    // The SDK has consumed the body by now; JSON.parse's message quotes its start.
+    const quoted = /"([\s\S]*)"(\.\.\.)? is not valid JSON/.exec(msg);
+    const body = typeof raw.$responseBodyText === 'string' ? raw.$responseBodyText : quoted ? quoted[1] + (quoted[2] ? '…' : '') : '';
+    const excerpt = body.trim() ? `: "${printableExcerpt(body.trim())}"` : ' (empty)';
+    const serverSide = (status ?? 0) >= 500;
+    return new AuthzError(
+      serverSide ? 'AWS_SERVICE_ERROR' : 'AWS_BAD_RESPONSE',
+      `${ctx.operation}: ${ctx.endpoint ?? svc} answered HTTP ${status ?? '(no status)'} with a body that is not JSON${excerpt}.`,
+      serverSide
+        ? 'The service (or a proxy in between) failed; retry in a moment.'
+        : 'Something other than AWS answered (a proxy, a captive portal, a wrong endpoint override): check the endpoint and the network.',
+    );
   }
 
   // Credentials: nothing found, or an SSO session to refresh.

@@ -1,4 +1,6 @@
 import { AuthzError } from '../errors';
+import { LIMITS } from '../data';
+import { printableExcerpt } from '../printable';
 import { functionNameOf } from './arn';
 import { AwsClients, send } from './clients';
 import {
@@ -20,6 +22,19 @@ import {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const authz = (name: string) => `Authorizer '${name}'`;
+
+const NAME = new RegExp(`^${LIMITS.authorizer.namePattern}$`);
+
+/** AWS's authorizer name rule (1 to 128 of [\\w=,@-]), checked before a request is sent. */
+export function checkAuthorizerName(name: string): string {
+  if (typeof name === 'string' && name.length >= 1 && name.length <= LIMITS.authorizer.nameMaxLength && NAME.test(name)) return name;
+  const shown = typeof name === 'string' ? printableExcerpt(name, 40) : String(name);
+  throw new AuthzError(
+    'AWS_NAME_INVALID',
+    `'${shown}' is not an authorizer name${typeof name === 'string' && name.length > LIMITS.authorizer.nameMaxLength ? ` (${name.length} characters)` : ''}: AWS allows 1 to ${LIMITS.authorizer.nameMaxLength} letters, digits and _ = , @ -.`,
+    'Check the name (iot-authz aws list shows the account\'s authorizers).',
+  );
+}
 
 function toDescription(d: any): AuthorizerDescription {
   return {
@@ -61,6 +76,7 @@ export async function listAuthorizers(
 }
 
 export async function describeAuthorizer(c: AwsClients, name: string, opts: OpOptions = {}): Promise<AuthorizerDescription> {
+  checkAuthorizerName(name);
   const r: any = await send(c, 'iot', 'DescribeAuthorizer', new c.sdk.DescribeAuthorizerCommand({ authorizerName: name }), opts.signal, authz(name));
   return toDescription(r.authorizerDescription);
 }
@@ -87,25 +103,30 @@ export async function describeDefaultAuthorizer(c: AwsClients, opts: OpOptions =
 }
 
 export async function createAuthorizer(c: AwsClients, input: AuthorizerInput, opts: OpOptions = {}): Promise<AuthorizerSummary> {
+  checkAuthorizerName(input.authorizerName);
   const r: any = await send(c, 'iot', 'CreateAuthorizer', new c.sdk.CreateAuthorizerCommand({ ...input }), opts.signal, authz(input.authorizerName));
   return { authorizerName: r.authorizerName ?? input.authorizerName, authorizerArn: r.authorizerArn ?? '' };
 }
 
 export async function updateAuthorizer(c: AwsClients, update: AuthorizerUpdate, opts: OpOptions = {}): Promise<AuthorizerSummary> {
+  checkAuthorizerName(update.authorizerName);
   const r: any = await send(c, 'iot', 'UpdateAuthorizer', new c.sdk.UpdateAuthorizerCommand({ ...update }), opts.signal, authz(update.authorizerName));
   return { authorizerName: r.authorizerName ?? update.authorizerName, authorizerArn: r.authorizerArn ?? '' };
 }
 
 export async function deleteAuthorizer(c: AwsClients, name: string, opts: OpOptions = {}): Promise<void> {
+  checkAuthorizerName(name);
   await send(c, 'iot', 'DeleteAuthorizer', new c.sdk.DeleteAuthorizerCommand({ authorizerName: name }), opts.signal, authz(name));
 }
 
 export async function setDefaultAuthorizer(c: AwsClients, name: string, opts: OpOptions = {}): Promise<AuthorizerSummary> {
+  checkAuthorizerName(name);
   const r: any = await send(c, 'iot', 'SetDefaultAuthorizer', new c.sdk.SetDefaultAuthorizerCommand({ authorizerName: name }), opts.signal, authz(name));
   return { authorizerName: r.authorizerName ?? name, authorizerArn: r.authorizerArn ?? '' };
 }
 
 export async function testInvokeAuthorizer(c: AwsClients, input: TestInvokeInput, opts: OpOptions = {}): Promise<TestInvokeResult> {
+  checkAuthorizerName(input.authorizerName);
   const r: any = await send(c, 'iot', 'TestInvokeAuthorizer', new c.sdk.TestInvokeAuthorizerCommand({ ...input }), opts.signal, authz(input.authorizerName));
   return {
     isAuthenticated: r.isAuthenticated === true,

@@ -1,3 +1,4 @@
+import { escapeControls } from '../printable';
 import { ConnectionResult } from './pipeline';
 import { TestRunSummary } from './testcases/runner';
 
@@ -15,7 +16,8 @@ export function formatConnectionResult(r: ConnectionResult): string {
     for (const d of r.signature.diagnosis) lines.push(`  - ${d.code}: ${d.message}`);
   }
   if (r.event) lines.push('', 'Event sent to the Lambda:', indent(JSON.stringify(r.event, null, 2)));
-  if (r.logText) lines.push('', 'Lambda log:', indent(r.logText.replace(/\n$/, '')));
+  // The handler's output goes to a terminal: its escape sequences are shown, not obeyed.
+  if (r.logText) lines.push('', 'Lambda log:', indent(escapeControls(r.logText.replace(/\n$/, ''))));
   if (r.handler?.error?.stack?.length) lines.push('', 'Stack:', indent(r.handler.error.stack.join('').replace(/\n$/, '')));
   if (r.response !== undefined) lines.push('', 'Response:', indent(r.responseText ?? JSON.stringify(r.response, null, 2)));
   if (r.responseFindings.length) {

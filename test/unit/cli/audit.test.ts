@@ -260,4 +260,51 @@ describe('cli: audit regressions (issue 8)', function () {
       }
     });
   });
+
+  describe('finding 13: AWS error messages', () => {
+    for (const [status, body] of [
+      [500, '<html>\u0000\u001b[31mBad gateway</html>'],
+      [200, Buffer.from([0x00, 0x01, 0x1b, 0x5b, 0x32, 0x4a, 0xff])],
+    ] as const) {
+      it(`a non-JSON ${status} body: one line with status, endpoint and an escaped excerpt, no SDK internals`, async () => {
+        ep.malformedBody('*', status, body);
+        const r = await run(['aws', 'list']);
+        assert.equal(r.code, 1, r.err);
+        const lines = r.err.trimEnd().split('\n');
+        assert.equal(lines.length, 1, r.err);
+        assert.match(r.err, new RegExp(`${ep.url.replace(/[.:/]/g, '\\$&')} answered HTTP ${status} with a body that is not JSON`));
+        assert.match(r.err, /\\x00/);
+        assert.doesNotMatch(r.err, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no raw control characters');
+        assert.doesNotMatch(r.err, /Deserialization|\$response/);
+      });
+    }
+
+    it('aws test-invoke --case <binary file> exits 2', async () => {
+      fs.writeFileSync(path.join(aws.dir, 'bin.json'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff]));
+      ep.addAuthorizer({ authorizerName: 'ti', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true });
+      const r = await run(['aws', 'test-invoke', 'ti', '--case', 'bin.json']);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /not valid JSON/);
+    });
+
+    it('aws describe with a 100,000-character name is refused locally by the name rule (exit 2), nothing sent', async () => {
+      const before = ep.requests.length;
+      const r = await run(['aws', 'describe', 'a'.repeat(100_000)]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /100000 characters\): AWS allows 1 to 128 letters, digits and _ = , @ -/);
+      assert.ok(r.err.length < 400, 'the name is not echoed whole');
+      assert.equal(ep.requests.length, before);
+      assert.equal((await run(['aws', 'describe', 'bad name/x'])).code, 2);
+    });
+
+    it("a handler's ANSI escape sequences are escaped in invoke's output", async function () {
+      this.timeout(30000);
+      fs.writeFileSync(path.join(aws.dir, 'ansi.js'), "exports.handler = async () => { console.log('\\u001b[2J\\u001b]0;owned\\u0007red \\u001b[31mX\\u001b[0m'); return { isAuthenticated: true, principalId: 'p', policyDocuments: [], refreshAfterInSeconds: 300, disconnectAfterInSeconds: 3600 }; };\n");
+      fs.writeFileSync(path.join(aws.dir, 'ansi.authorizer.json'), JSON.stringify({ authorizerName: 'a', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true, handler: { runtime: 'nodejs', file: 'ansi.js' } }));
+      fs.writeFileSync(path.join(aws.dir, 'ansi-case.json'), '{"protocol":"mqtt","clientId":"c1"}');
+      const r = await run(['invoke', '--authorizer', 'ansi.authorizer.json', '--case', 'ansi-case.json']);
+      assert.match(r.out, /\\x1b\[2J\\x1b\]0;owned\\x07red \\x1b\[31mX/);
+      assert.doesNotMatch(r.out, /\u001b/);
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { resolveRelative } from '../../../core/emulator/definition';
 import { CaseResult, runCase } from '../../../core/emulator/testcases/runner';
 import { observedExpectations } from '../../../core/emulator/testcases/observed';
 import { errorText } from '../../../core/errors';
+import { escapeControls } from '../../../core/printable';
 import { Services } from '../../services';
 import { TRUST_MESSAGE } from '../trust';
 import { abortSignalFor, runtimePaths, untilCancelled, workspaceRootOf } from '../workspaceFiles';
@@ -139,7 +140,7 @@ export class TestRunner implements vscode.Disposable {
     // Output with a location is shown inline in the editor: only for cases that did not pass.
     const outputAt = result.passed ? undefined : location;
     run.appendOutput(crlf(`${header}\n`), outputAt, item);
-    if (r?.logText) run.appendOutput(crlf(`${r.logText.replace(/\n?$/, '\n')}`), outputAt, item);
+    if (r?.logText) run.appendOutput(crlf(`${escapeControls(r.logText).replace(/\n?$/, '\n')}`), outputAt, item);
 
     if (result.error) {
       const msg = new vscode.TestMessage(`"${c.name}" could not run: ${result.error}`);
