@@ -33,10 +33,11 @@ export const awsDeployCommand: CliCommand = {
   usage: `  iot-authz aws deploy DEF.authorizer.json [--yes] [--add-permission] [--profile P] [--region R] [--endpoint URL] [--json]
   --yes              apply without asking (otherwise asks y/N on a terminal; without one, only shows the plan)
   --add-permission   also add the Lambda resource-policy statement letting IoT invoke the function, if missing
+  --allow-outside-workspace  let key paths lead outside the current folder and the definition's folder
   --region R         default: the definition's "region", then the profile's
 ${AWS_USAGE_OPTIONS}
 Exit: 0 applied or nothing to change, 1 not applied (declined or no terminal) or AWS refused, 2 bad definition or setup.`,
-  options: { ...AWS_OPTIONS, yes: { type: 'boolean', short: 'y' }, 'add-permission': { type: 'boolean' } },
+  options: { ...AWS_OPTIONS, yes: { type: 'boolean', short: 'y' }, 'add-permission': { type: 'boolean' }, 'allow-outside-workspace': { type: 'boolean' } },
   allowPositionals: true,
   async run(args, io) {
     const [file, ...rest] = args.positionals;
@@ -45,7 +46,7 @@ Exit: 0 applied or nothing to change, 1 not applied (declined or no terminal) or
     const json = flag(args, 'json');
     let def;
     try {
-      def = loadDefinitionFile(abs, [path.dirname(abs), io.cwd]);
+      def = loadDefinitionFile(abs, [path.dirname(abs), io.cwd], { allowOutsideWorkspace: flag(args, 'allow-outside-workspace') });
     } catch (e) {
       if (e instanceof AuthzError) {
         io.stderr(`iot-authz ${this.name}: ${e.display}\n`);

@@ -46,6 +46,7 @@ export const awsTestInvokeCommand: CliCommand = {
   --protocol       the device's protocol (default https): fills the HTTP / MQTT / TLS contexts as IoT Core would
   --no-contexts    send only token and signature (the Lambda then sees no protocolData, unlike a device)
   --server-name H  TLS SNI (default: the account's iot:Data-ATS endpoint)
+  --allow-outside-workspace  let signWithKey paths lead outside the current folder and the test file's folder
 ${AWS_USAGE_OPTIONS}
 Exit: 0 authenticated (or every case passed), 1 not authenticated / a case failed / AWS refused.`,
   options: {
@@ -60,6 +61,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
     'no-contexts': { type: 'boolean' },
     case: { type: 'string' },
     'case-name': { type: 'string' },
+    'allow-outside-workspace': { type: 'boolean' },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -89,7 +91,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
       if (file && cases) {
         const results = [];
         for (const tc of cases) {
-          const input = remoteCaseInput(tc, a, { testFile: file, dataEndpoint, cwd: io.cwd });
+          const input = remoteCaseInput(tc, a, { testFile: file, dataEndpoint, cwd: io.cwd, allowOutsideWorkspace: flag(args, 'allow-outside-workspace') });
           const outcome: RemoteOutcome = {};
           try {
             outcome.result = await testInvokeAuthorizer(c, input);

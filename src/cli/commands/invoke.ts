@@ -14,13 +14,15 @@ export const invokeCommand: CliCommand = {
     '  as its authorizer, and prints every step: the signature check, the event the Lambda receives, its log,',
     '  its response and the decision for each operation in the case expectations. Expectations are checked.',
     '  Exit 0 when the case\'s expectations hold (a case without expectations: when the connection is accepted),',
-    '  1 otherwise, 2 on bad input.',
+    '  1 otherwise, 2 on bad input. Key paths must stay inside the current folder or the file\'s own folder',
+    '  unless --allow-outside-workspace.',
   ].join('\n'),
   options: {
     authorizer: { type: 'string' },
     case: { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
+    'allow-outside-workspace': { type: 'boolean' },
   },
   async run(args: ParsedArgs, io: CliIo) {
     const definition = path.resolve(io.cwd, requireStr(args, 'authorizer'));
@@ -46,7 +48,7 @@ export const invokeCommand: CliCommand = {
       throw new AuthzError('TEST_CASE_NOT_FOUND', name ? `No case named "${name}" in ${caseFile}.` : `${caseFile} holds no case.`, `Cases: ${cases.map((c) => JSON.stringify(c.name)).join(', ') || 'none'}.`);
     }
     const generated: string[] = [];
-    const r = await runCase({ ...chosen, authorizer: definition }, caseFile, { allowCodeExecution: true, workspaceRoot: io.cwd }, generated);
+    const r = await runCase({ ...chosen, authorizer: definition }, caseFile, { allowCodeExecution: true, workspaceRoot: io.cwd, allowOutsideWorkspace: flag(args, 'allow-outside-workspace') }, generated);
     if (r.error) throw new AuthzError('INVOKE_FAILED', r.error);
     const result = r.result!;
     if (flag(args, 'json')) {

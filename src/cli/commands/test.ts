@@ -43,21 +43,23 @@ export const testCommand: CliCommand = {
   name: 'test',
   summary: 'Run *.authz-test.json test cases through the local emulator (runs the handlers).',
   usage: [
-    '  iot-authz test [FILE_DIR_OR_GLOB...] [--json]',
+    '  iot-authz test [FILE_DIR_OR_GLOB...] [--json] [--allow-outside-workspace]',
     '',
     `  Runs every case of the given files; folders are searched for *${TEST_FILE_SUFFIX} (node_modules and`,
     '  dot folders skipped); with no argument, the current folder. Missing example key pairs whose public',
     '  half the definition lists are generated first (private keys are never committed: keep them ignored).',
+    '  Key paths (signWithKey, the definition\'s keys) must stay inside the current folder or the file\'s own',
+    '  folder unless --allow-outside-workspace.',
     '  Exit 0 when every case passes, 1 when any fails or no case ran, 2 on bad usage.',
   ].join('\n'),
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, 'allow-outside-workspace': { type: 'boolean' } },
   allowPositionals: true,
   async run(args: ParsedArgs, io: CliIo) {
     const files = resolveTestArgs(args.positionals, io.cwd);
     if (files.length === 0) {
       throw new UsageError(`No *${TEST_FILE_SUFFIX} files found${args.positionals.length ? ` in ${args.positionals.join(' ')}` : ' under the current folder'}.`);
     }
-    const summary = await runTests(files, { allowCodeExecution: true, workspaceRoot: io.cwd });
+    const summary = await runTests(files, { allowCodeExecution: true, workspaceRoot: io.cwd, allowOutsideWorkspace: flag(args, 'allow-outside-workspace') });
     if (flag(args, 'json')) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(formatTestRun(summary, (f) => path.relative(io.cwd, f) || f));
     if (summary.total === 0) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parse as parseJsonc, ParseError } from 'jsonc-parser';
 import { assertNotPrivateKey, keyEntrySource } from '../definitionKeys';
 import { AuthzError } from '../errors';
+import { assertInsideWorkspace, isInside } from '../paths';
 import { assertJsonDepth, readInputFile, readTextFile } from '../files';
 import { parseArn } from './arn';
 import { AwsClients } from './clients';
@@ -21,6 +22,8 @@ export interface LoadDefinitionOptions {
   file?: string;
   /** Directories to resolve key paths against, in order (e.g. the workspace root, then the file's folder). */
   baseDirs?: string[];
+  /** Let key paths lead outside baseDirs (CLI --allow-outside-workspace). */
+  allowOutsideWorkspace?: boolean;
   /** Reads a key file (default fs.readFileSync utf8). */
   readFile?: (p: string) => string;
 }
@@ -51,7 +54,9 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
     }
     const rel = source?.path;
     if (rel === undefined) throw bad(`key '${name}' must be a PEM string, a .pem path, {"path": ...} or {"pem": ...}.`, opts.file);
-    const candidates = path.isAbsolute(rel) ? [rel] : bases.map((b) => path.resolve(b, rel!));
+    const all = path.isAbsolute(rel) ? [rel] : bases.map((b) => path.resolve(b, rel!));
+    const candidates = all.filter((c) => opts.allowOutsideWorkspace || isInside(c, bases));
+    if (!candidates.length) assertInsideWorkspace(all[0], bases, `public key file of key '${name}'`);
     for (const c of candidates) {
       let pem: string;
       try {
@@ -89,9 +94,9 @@ export function loadDefinition(text: string, opts: LoadDefinitionOptions = {}): 
   return def;
 }
 
-export function loadDefinitionFile(file: string, baseDirs?: string[]): DeployDefinition {
+export function loadDefinitionFile(file: string, baseDirs?: string[], options: Pick<LoadDefinitionOptions, 'allowOutsideWorkspace'> = {}): DeployDefinition {
   const text = readTextFile(file, 'authorizer definition');
-  return loadDefinition(text, { file, baseDirs: baseDirs ?? [path.dirname(file)] });
+  return loadDefinition(text, { file, baseDirs: baseDirs ?? [path.dirname(file)], ...options });
 }
 
 /** "Download as definition file": a described authorizer as a definition (inline PEM keys). */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../errors';
+import { assertInsideWorkspace } from '../paths';
 import { readJsonFile } from '../files';
 import { decide, normalizeTestFile, parseOperation, signWithKeyFile } from '../emulator';
 import type { NormalizedCase, OperationDecision, OperationInput } from '../emulator';
@@ -25,12 +26,13 @@ export function loadRemoteCases(file: string, name?: string): NormalizedCase[] {
 }
 
 /** The TestInvokeAuthorizer input for a case: signature signed now when the case names a key file. */
-export function remoteCaseInput(c: NormalizedCase, a: AuthorizerDescription, o: { testFile: string; dataEndpoint?: string; cwd?: string }): TestInvokeInput {
+export function remoteCaseInput(c: NormalizedCase, a: AuthorizerDescription, o: { testFile: string; dataEndpoint?: string; cwd?: string; allowOutsideWorkspace?: boolean }): TestInvokeInput {
   let signature: string | undefined;
   if (typeof c.signature === 'string') signature = c.signature;
   else if (c.signature && typeof c.signature === 'object') {
     const keyPath = [path.dirname(o.testFile), o.cwd ?? process.cwd()].map((d) => path.resolve(d, (c.signature as { signWithKey: string }).signWithKey)).find((p) => fs.existsSync(p));
     if (!keyPath) throw new AuthzError('TEST_SIGNING_KEY_NOT_FOUND', `The signing key ${c.signature.signWithKey} of case '${c.name}' does not exist.`, 'Generate it or fix the path (relative to the test file).');
+    assertInsideWorkspace(keyPath, [path.dirname(o.testFile), o.cwd ?? process.cwd()], 'signing key (signWithKey)', o.allowOutsideWorkspace);
     signature = signWithKeyFile(keyPath, c.signature.token ?? c.token ?? '');
   }
   const password = c.passwordBase64 !== undefined ? Buffer.from(c.passwordBase64, 'base64') : c.password;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertNotPrivateKey, keyEntrySource } from '../definitionKeys';
 import { AuthzError, errorText } from '../errors';
+import { assertInsideWorkspace } from '../paths';
 import { readInputFile, readJsonFile } from '../files';
 import { loadPublicKey } from '../keys';
 import { NamedKey } from '../tokens';
@@ -35,6 +36,8 @@ export interface LoadedDefinition {
 export interface LoadDefinitionOptions {
   /** Workspace root for workspace-relative paths; default: the definition's folder. */
   workspaceRoot?: string;
+  /** Let key paths lead outside the workspace and the definition's folder (CLI --allow-outside-workspace). */
+  allowOutsideWorkspace?: boolean;
 }
 
 /** Finds a relative path next to the definition first, then under the workspace root. */
@@ -74,6 +77,7 @@ export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { 
     try {
       if (file !== undefined) {
         const abs = resolveRelative(file, dirs);
+        assertInsideWorkspace(abs, dirs, `public key file of key "${name}"`, options.allowOutsideWorkspace);
         keyFiles.push({ name, path: abs });
         if (!fs.existsSync(abs)) {
           keyErrors.push({ name, path: abs, message: `The public key file ${file} of key "${name}" does not exist.` });

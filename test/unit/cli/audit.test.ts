@@ -307,4 +307,78 @@ describe('cli: audit regressions (issue 8)', function () {
       assert.doesNotMatch(r.out, /\u001b/);
     });
   });
+
+  describe('finding 14: test discovery and key paths stay inside the workspace', () => {
+    const cli = () => path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+    let ws: string;
+    async function runIn(cwd: string, argv: string[]): Promise<Run> {
+      let out = '';
+      let err = '';
+      const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env, cwd });
+      return { code, out, err };
+    }
+    beforeEach(() => {
+      ws = fs.mkdtempSync(path.join(aws.dir, 'ws-'));
+      fs.writeFileSync(path.join(ws, 'h.js'), "exports.handler = async (e) => ({ isAuthenticated: true, principalId: 'p', policyDocuments: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] }], refreshAfterInSeconds: 300, disconnectAfterInSeconds: 3600 });\n");
+    });
+    const def = (keyPath: string) =>
+      JSON.stringify({ authorizerName: 'a', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', tokenKeyName: 'tok', tokenSigningPublicKeys: { k: keyPath }, handler: { runtime: 'nodejs', file: 'h.js' } });
+    const testFile = (signWithKey: string) =>
+      JSON.stringify({ authorizer: 'a.authorizer.json', cases: [{ name: 'c', protocol: 'mqtt', clientId: 'c1', token: 't', signature: { signWithKey }, expect: { authenticated: true } }] });
+
+    it('two symlink loops in a tree: iot-authz test DIR ends and finds each test file once', function () {
+      this.timeout(30000);
+      const tree = path.join(ws, 'tree');
+      fs.mkdirSync(path.join(tree, 'a', 'b'), { recursive: true });
+      fs.symlinkSync('..', path.join(tree, 'a', 'b', 'up'));
+      fs.symlinkSync(tree, path.join(tree, 'a', 'root'));
+      fs.writeFileSync(path.join(tree, 'a', 'x.authz-test.json'), JSON.stringify({ authorizer: '../../a.authorizer.json', cases: [{ name: 'c', protocol: 'mqtt', clientId: 'c1', expect: { authenticated: true } }] }));
+      fs.writeFileSync(path.join(ws, 'a.authorizer.json'), JSON.stringify({ authorizerName: 'a', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', signingDisabled: true, handler: { runtime: 'nodejs', file: 'h.js' } }));
+      // In a child: a walk that never ends would freeze this process.
+      const r = spawnSync(process.execPath, [cli(), 'test', 'tree', '--json'], { cwd: ws, encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.error, undefined, 'iot-authz test hung');
+      assert.equal(r.status, 0, r.stderr);
+      const summary = JSON.parse(r.stdout);
+      assert.equal(summary.files.length, 1);
+      assert.equal(summary.total, 1);
+    });
+
+    it('signWithKey "../../outside/x.private.pem": refused, no folder or key created outside; --allow-outside-workspace opts in', async function () {
+      this.timeout(30000);
+      const outside = path.join(aws.dir, `outside-${path.basename(ws)}`);
+      fs.writeFileSync(path.join(ws, 'a.authorizer.json'), def(`../${path.basename(outside)}/x.public.pem`));
+      fs.mkdirSync(path.join(ws, 'tests'));
+      fs.writeFileSync(path.join(ws, 'tests', 'o.authz-test.json'), testFile(`../../${path.basename(outside)}/x.private.pem`).replace('"a.authorizer.json"', '"../a.authorizer.json"'));
+      const r = await runIn(ws, ['test', 'tests']);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out + r.err, /outside .*; it was not read or written/);
+      assert.match(r.out + r.err, /--allow-outside-workspace/);
+      assert.equal(fs.existsSync(outside), false, 'no folder created outside the workspace');
+      const ok = await runIn(ws, ['test', 'tests', '--allow-outside-workspace']);
+      assert.equal(ok.code, 0, ok.out + ok.err);
+      assert.ok(fs.existsSync(path.join(outside, 'x.private.pem')));
+    });
+
+    for (const target of ['/etc/shadow', '/proc/self/environ']) {
+      it(`signWithKey "${target}" is refused without being read`, async () => {
+        fs.writeFileSync(path.join(ws, 'a.authorizer.json'), def('k.public.pem'));
+        fs.writeFileSync(path.join(ws, 'k.public.pem'), testKeys()[0].publicPem);
+        fs.writeFileSync(path.join(ws, 's.authz-test.json'), testFile(target));
+        const r = await runIn(ws, ['test', 's.authz-test.json']);
+        assert.equal(r.code, 1, r.out + r.err);
+        assert.match(r.out + r.err, new RegExp(`signing key \\(signWithKey\\) ${target.replace(/\//g, '\\/')} is outside`));
+        assert.doesNotMatch(r.out + r.err, /PEM/);
+      });
+    }
+
+    it('a definition key path through a link out of the workspace is refused', async () => {
+      const outsideKey = path.join(aws.dir, `k-${path.basename(ws)}.public.pem`);
+      fs.writeFileSync(outsideKey, testKeys()[0].publicPem);
+      fs.symlinkSync(outsideKey, path.join(ws, 'link.public.pem'));
+      fs.writeFileSync(path.join(ws, 'a.authorizer.json'), def('link.public.pem'));
+      fs.writeFileSync(path.join(ws, 'c.json'), JSON.stringify({ protocol: 'mqtt', clientId: 'c1', token: 't', signature: 'AAAA', expect: { authenticated: true } }));
+      const r = await runIn(ws, ['invoke', '--authorizer', 'a.authorizer.json', '--case', 'c.json', '--json']);
+      assert.match(r.out + r.err, /public key file of key \\"k\\" .* is outside|public key file of key "k" .* is outside/);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../../errors';
+import { assertInsideWorkspace } from '../../paths';
 import { readJsonFile } from '../../files';
 import { loadDefinitionFile, LoadedDefinition, resolveRelative } from '../definition';
 import { ConnectionInput } from '../event';
@@ -41,6 +42,8 @@ export interface TestRunSummary {
 export interface RunTestsOptions {
   allowCodeExecution: boolean;
   workspaceRoot?: string;
+  /** Let key paths lead outside the workspace and the test file's folder (CLI --allow-outside-workspace). */
+  allowOutsideWorkspace?: boolean;
   /** Generate missing example key pairs (see keys.ts); default true. */
   generateMissingKeys?: boolean;
   /** Run only the cases with these names. */
@@ -109,17 +112,19 @@ export async function runCase(c: NormalizedCase, testFile: string, o: RunTestsOp
   try {
     if (!c.authorizer) return done({ passed: false, failures: [], error: 'The case names no "authorizer" definition file.' });
     const defPath = resolveRelative(c.authorizer, [testDir, o.workspaceRoot]);
-    const def: LoadedDefinition = loadDefinitionFile(defPath, { workspaceRoot: o.workspaceRoot });
+    const defOptions = { workspaceRoot: o.workspaceRoot, allowOutsideWorkspace: o.allowOutsideWorkspace };
+    const def: LoadedDefinition = loadDefinitionFile(defPath, defOptions);
     let signature: string | undefined;
     if (typeof c.signature === 'string') signature = c.signature;
     else if (c.signature && typeof c.signature === 'object') {
       const keyPath = resolveRelative(c.signature.signWithKey, [testDir, def.dir, o.workspaceRoot]);
+      assertInsideWorkspace(keyPath, [o.workspaceRoot, testDir], 'signing key (signWithKey)', o.allowOutsideWorkspace);
       if (o.generateMissingKeys !== false) {
         const written = await ensureKeyPair(keyPath, def);
         if (written.length) {
           generated.push(...written);
           // The definition read before generation lacked the new public key.
-          Object.assign(def, loadDefinitionFile(defPath, { workspaceRoot: o.workspaceRoot }));
+          Object.assign(def, loadDefinitionFile(defPath, defOptions));
         }
       }
       const toSign = c.signature.token ?? c.token;
@@ -182,6 +187,8 @@ export async function runTestFile(file: string, o: RunTestsOptions): Promise<Tes
 /** Every `*.authz-test.json` under the given files or folders, skipping node_modules and dot folders. */
 export function findTestFiles(roots: string[]): string[] {
   const out: string[] = [];
+  // Folders already walked, by real path: a link back up the tree is not followed again.
+  const visited = new Set<string>();
   const walk = (p: string) => {
     let st: fs.Stats;
     try {
@@ -194,7 +201,17 @@ export function findTestFiles(roots: string[]): string[] {
       return;
     }
     if (!st.isDirectory()) return;
-    for (const name of fs.readdirSync(p).sort()) {
+    let real: string;
+    let names: string[];
+    try {
+      real = fs.realpathSync(p);
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = fs.readdirSync(p).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
       if (name === 'node_modules' || name.startsWith('.') || name === 'out' || name === 'dist') continue;
       walk(path.join(p, name));
     }
