@@ -77,7 +77,8 @@ export function loadDefinition(raw: unknown, options: LoadDefinitionOptions & { 
     try {
       if (file !== undefined) {
         const abs = resolveRelative(file, dirs);
-        assertInsideWorkspace(abs, dirs, `public key file of key "${name}"`, options.allowOutsideWorkspace);
+        // Confined when a workspace is known (the CLI's current folder, VS Code's workspace folder).
+        if (options.workspaceRoot) assertInsideWorkspace(abs, dirs, `public key file of key "${name}"`, options.allowOutsideWorkspace);
         keyFiles.push({ name, path: abs });
         if (!fs.existsSync(abs)) {
           keyErrors.push({ name, path: abs, message: `The public key file ${file} of key "${name}" does not exist.` });
