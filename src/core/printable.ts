@@ -3,7 +3,9 @@
  * characters, escape sequences (ANSI colours, cursor moves, OSC title changes)
  * and bidi overrides are shown as \xNN / \uNNNN instead of acting on the terminal.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeChar(c: string): string {
