@@ -35,6 +35,7 @@ export const CODES = {
   JSON_DUPLICATE_KEY: { severity: 'warning', docsUrl: DOC.json, title: 'A key appears twice in one object; only the last one counts.' },
   JSON_NOT_OBJECT: { severity: 'error', docsUrl: DOC.json, title: 'The document must be a JSON object.' },
   DOCUMENT_TOO_LARGE_TO_CHECK: { severity: 'error', docsUrl: DOC.response, title: 'The text is far larger than any valid document of its kind, so it is not checked further.' },
+  INTERNAL_RULE_ERROR: { severity: 'error', docsUrl: DOC.configAuth, title: 'A check crashed on this document (a bug in the extension): its findings are missing, so the document is not known to be valid.' },
 
   RESPONSE_IS_AUTHENTICATED_MISSING: { severity: 'error', docsUrl: DOC.response, title: 'isAuthenticated is required.' },
   RESPONSE_FIELD_TYPE: { severity: 'error', docsUrl: DOC.response, title: 'A response field has the wrong JSON type.' },
