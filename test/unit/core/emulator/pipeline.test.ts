@@ -50,6 +50,18 @@ describe('core/emulator buildEvent', () => {
     assert.equal(e.signatureVerified, false);
     assert.equal('token' in e, false);
   });
+  it('WebSockets: the upgrade request is in protocolData.http (headers, query, device credential headers)', () => {
+    const e = buildEvent({ protocol: 'wss', token: 'T', signature: 'S==', clientId: 'c1', headers: { 'sec-websocket-protocol': 'mqtt' }, query: 'x=1' }, ctx);
+    assert.deepEqual(e.protocolData.http, {
+      headers: { 'sec-websocket-protocol': 'mqtt', 'x-amz-customauthorizer-name': 'auth', tok: 'T', 'x-amz-customauthorizer-signature': 'S==' },
+      queryString: '?x=1',
+    });
+    assert.deepEqual(e.protocolData.mqtt, { clientId: 'c1' });
+  });
+  it('WebSockets: a token in the MQTT username is not repeated in the upgrade headers', () => {
+    const e = buildEvent({ protocol: 'wss', token: 'T', signature: 'S==', username: '?tok=T&x-amz-customauthorizer-signature=S%3D%3D' }, ctx);
+    assert.deepEqual(e.protocolData.http, { headers: {} });
+  });
 });
 
 describe('core/emulator runConnection', function () {

@@ -192,6 +192,64 @@ const rows: Row[] = [
     context: { clientId: '*' },
     expect: 'deny',
   },
+  // A substituted value is matched character for character: its regex-special characters are literal.
+  {
+    name: 'substituted client id dev.1: the dot is literal (topic/devX1 is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/devX1`,
+    context: { clientId: 'dev.1' },
+    expect: 'deny',
+  },
+  {
+    name: 'substituted client id dev.1 allows its own topic',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/dev.1`,
+    context: { clientId: 'dev.1' },
+    expect: 'allow',
+  },
+  {
+    name: 'substituted client id .* is literal (topic/anything is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/anything`,
+    context: { clientId: '.*' },
+    expect: 'deny',
+  },
+  {
+    name: 'substituted client id a+ is literal (topic/aaa is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/aaa`,
+    context: { clientId: 'a+' },
+    expect: 'deny',
+  },
+  // NotResource patterns get the connection's variables too.
+  {
+    name: 'Allow with NotResource ${iot:ClientId}/private: the own private topic is not allowed',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/private` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c1/private`,
+    context: { clientId: 'c1' },
+    expect: 'deny',
+  },
+  {
+    name: "Allow with NotResource ${iot:ClientId}/private: another client's private topic is allowed",
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/private` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c2/private`,
+    context: { clientId: 'c1' },
+    expect: 'allow',
+  },
+  {
+    name: 'Deny with NotResource ${iot:ClientId}/*: the own topics stay allowed, others are denied',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: '*' }, { Effect: 'Deny', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/*` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c1/data`,
+    context: { clientId: 'c1' },
+    expect: 'allow',
+  },
 ];
 
 describe('core/policy evaluate: AWS documentation examples', () => {
