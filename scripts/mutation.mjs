@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { findFiles } from './files.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
 
 /** Score targets (issue 14); other paths under src/core are reported without one. */
@@ -54,6 +55,23 @@ const t0 = Date.now();
 const mins = (ms) => `${(ms / 60_000).toFixed(1)} min`;
 console.log(`[mutation] ${groups.map((g) => g.rel).join(', ')}; time budget ${mins(budget)} (incremental: unchanged mutants and tests are not rerun)`);
 
+/**
+ * The compiled unit tests that exercise a path: every test under
+ * test/unit/core/<area>/ and every other unit test naming src/core/<area> in an
+ * import (<area>: policy, tokens, authoring...). Running the whole unit stage
+ * for every folder would make the first, instrumented run take minutes more.
+ */
+function specFor(rel) {
+  const area = rel.split('/').slice(0, 3).join('/');
+  const files = findFiles(join(REPO_ROOT, 'test', 'unit'), '.test.ts').filter((f) => {
+    const r = relative(REPO_ROOT, f).split(sep).join('/');
+    if (area === 'src/core' || r.startsWith(`test/unit/core/${area.slice('src/core/'.length)}/`)) return true;
+    const text = readFileSync(f, 'utf8');
+    return text.includes(`${area}'`) || text.includes(`${area}/`);
+  });
+  return files.map((f) => relative(REPO_ROOT, f).split(sep).join('/').replace(/^test\//, 'out/test/').replace(/\.ts$/, '.js'));
+}
+
 function stryker(g) {
   const args = [
     join(REPO_ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
@@ -62,8 +80,14 @@ function stryker(g) {
     '--mutate', g.glob,
     '--incrementalFile', `reports/stryker-incremental/${g.name}.json`,
   ];
-  // The report file names are not command-line options; the config reads them from the environment.
-  const env = { ...process.env, IOT_AUTHZ_MUTATION_REPORT: `reports/mutation/${g.name}` };
+  // The report folder and the test files are not command-line options; the config reads them from the environment.
+  const env = {
+    ...process.env,
+    IOT_AUTHZ_MUTATION_REPORT: `reports/mutation/${g.name}`,
+    IOT_AUTHZ_MUTATION_SPEC: specFor(g.rel).join(','),
+    // A rule that throws fails the test (kills the mutant) instead of becoming a finding.
+    IOT_AUTHZ_STRICT_RULES: '1',
+  };
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
     const tick = setInterval(() => {
@@ -99,6 +123,7 @@ const results = [];
 for (const g of groups) {
   const t = Date.now();
   console.log(`\n===== mutation: ${g.rel} =====`);
+  console.log(`[mutation] tests: ${specFor(g.rel).map((f) => f.replace(/^out\/test\/unit\//, '')).join(' ')}`);
   const code = await stryker(g);
   const file = join(REPO_ROOT, 'reports', 'mutation', g.name, 'mutation.json');
   const s = code === 0 && existsSync(file) ? score(file) : undefined;

@@ -369,3 +369,31 @@ describe('core/policy resourceArn', () => {
     assert.throws(() => resourceArn('s3:GetObject', 'x'), (e: unknown) => e instanceof AuthzError && e.code === 'UNKNOWN_ACTION_RESOURCE');
   });
 });
+
+describe('core/policy evaluate: an internal failure is never a decision', () => {
+  const allowAll = policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' });
+
+  it('an unexpected exception becomes POLICY_EVALUATION_FAILED, not an allow or a deny', () => {
+    // A context whose client id cannot be read stands in for a bug in the evaluator.
+    const context = {
+      get clientId(): string {
+        throw new TypeError('clientId exploded');
+      },
+    };
+    assert.throws(
+      () => evaluate({ policies: [policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:ClientId}` })], action: 'iot:Connect', resource: `${ARN}:client/c1`, context }),
+      (e: unknown) => e instanceof AuthzError && e.code === 'POLICY_EVALUATION_FAILED' && /clientId exploded/.test(e.message) && /neither allow nor deny/.test(e.message) && !!e.hint,
+    );
+  });
+
+  it('an expected failure (not a policy) keeps its own code', () => {
+    assert.throws(
+      () => evaluate({ policies: [{ Version: '2012-10-17' } as unknown as PolicyDocument], action: 'iot:Connect', resource: '*' }),
+      (e: unknown) => e instanceof AuthzError && e.code === 'POLICY_NO_STATEMENT',
+    );
+  });
+
+  it('near miss: the same request with a readable context is decided', () => {
+    assert.equal(evaluate({ policies: [allowAll], action: 'iot:Connect', resource: `${ARN}:client/c1`, context: { clientId: 'c1' } }).decision, 'allow');
+  });
+});
