@@ -18,6 +18,7 @@ export default {
     // with mutants of the timers themselves ending as timeouts. They stay in
     // the unit stage; mutation runs use the rest (see README, Tests).
     ignore: ['out/test/unit/core/emulator/handler.test.js'],
+    require: ['out/test/unit/mutation-hooks.js'],
     'no-config': true,
     'no-package': true,
   },

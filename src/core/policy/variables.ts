@@ -95,6 +95,7 @@ export function parsePattern(pattern: string): Segment[] {
     } else text += c;
   }
   flush();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is emptied changes memory use, not a result
   if (parsedCache.size > 10_000) parsedCache.clear();
   parsedCache.set(pattern, out);
   return out;
@@ -155,10 +156,12 @@ export function substitute(pattern: string, ctx: PolicyContext): Substituted {
 const regexCache = new Map<string, RegExp>();
 
 export function compiled(source: string, ignoreCase: boolean): RegExp {
+  // Stryker disable next-line StringLiteral: any two different prefixes keep the keys apart (a source starts with ^)
   const key = (ignoreCase ? 'i' : 's') + source;
   let re = regexCache.get(key);
   if (!re) {
     re = new RegExp(source, ignoreCase ? 'is' : 's');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is emptied changes memory use, not a result
     if (regexCache.size > 10_000) regexCache.clear();
     regexCache.set(key, re);
   }
@@ -169,4 +172,13 @@ export function compiled(source: string, ignoreCase: boolean): RegExp {
 export function matchPattern(pattern: string, value: string, ctx: PolicyContext, ignoreCase = false): { matched: boolean; sub: Substituted } {
   const sub = substitute(pattern, ctx);
   return { matched: compiled(sub.source, ignoreCase).test(value), sub };
+}
+
+/**
+ * Empties the parse and regex caches. For mutation runs, which reuse one process:
+ * a result cached before a mutant was switched on must not hide the mutant.
+ */
+export function clearPatternCaches(): void {
+  parsedCache.clear();
+  regexCache.clear();
 }
