@@ -156,7 +156,8 @@ if (wants('unit')) {
     testStage('unit', { passed: 0, failed: 0 }, Date.now() - t);
   } else {
     const args = ['--ui', 'bdd', '--reporter', 'spec', '--no-color', '--timeout', '20000', ...(grep ? ['--fgrep', grep] : []), ...files.map((f) => relative(REPO_ROOT, f))];
-    const r = await exec(bin('mocha'), args);
+    // A rule that throws fails its test instead of becoming an INTERNAL_RULE_ERROR finding.
+    const r = await exec(bin('mocha'), args, { env: { IOT_AUTHZ_STRICT_RULES: '1' } });
     const passing = /^\s*(\d+) passing/m.exec(r.output);
     const failing = /^\s*(\d+) failing/m.exec(r.output);
     const c = { passed: passing ? Number(passing[1]) : 0, failed: failing ? Number(failing[1]) : 0 };

@@ -37,6 +37,7 @@ export const CODES = {
   JSON_TOO_DEEP: { severity: 'error', docsUrl: DOC.json, title: 'The JSON nests deeper than any valid document (64 levels), so it is not checked further.' },
   JSON_INVALID_UTF8: { severity: 'error', docsUrl: DOC.json, title: 'The file is not valid UTF-8 (AWS requires UTF-8 JSON).' },
   DOCUMENT_TOO_LARGE_TO_CHECK: { severity: 'error', docsUrl: DOC.response, title: 'The text is far larger than any valid document of its kind, so it is not checked further.' },
+  INTERNAL_RULE_ERROR: { severity: 'error', docsUrl: DOC.configAuth, title: 'A check crashed on this document (a bug in the extension): its findings are missing, so the document is not known to be valid.' },
 
   RESPONSE_IS_AUTHENTICATED_MISSING: { severity: 'error', docsUrl: DOC.response, title: 'isAuthenticated is required.' },
   RESPONSE_FIELD_TYPE: { severity: 'error', docsUrl: DOC.response, title: 'A response field has the wrong JSON type.' },

@@ -14,6 +14,30 @@ import { checkVariables } from './rules/policy-variables';
 import { checkDocumentSize, checkResponseFields } from './rules/response';
 import { DocumentKind, Finding, ValidateOptions } from './types';
 
+type ArnsSeen = Parameters<typeof checkArns>[2];
+
+/** One rule run on each policy document (of a policy file or of a response). */
+export interface PolicyRule {
+  /** Named in the INTERNAL_RULE_ERROR finding when the rule throws. */
+  readonly name: string;
+  check(view: PolicyView, r: Reporter, ctx: { customAuthorizer: boolean; seen: ArnsSeen }): void;
+}
+
+/**
+ * The per-document policy rules, in order. Exported so that tests can add a
+ * rule (e.g. one that throws) and take it out again.
+ */
+export const POLICY_RULES: PolicyRule[] = [
+  { name: 'policy-structure', check: (v, r) => checkPolicyStructure(v, r) },
+  { name: 'policy-actions', check: (v, r) => checkActions(v, r) },
+  { name: 'arns', check: (v, r, c) => checkArns(v, r, c.seen) },
+  { name: 'policy-resources', check: (v, r) => checkResources(v, r) },
+  { name: 'policy-variables', check: (v, r, c) => checkVariables(v, r, c.customAuthorizer) },
+];
+
+/** Set to 1 by the unit test stage: a rule that throws then fails the test instead of becoming a finding. */
+export const STRICT_RULES_ENV = 'IOT_AUTHZ_STRICT_RULES';
+
 /**
  * Validates a response, policy or authorizer definition. Never throws; every
  * range is within [0, text.length]; findings are sorted by position.
@@ -47,8 +71,8 @@ export function validateText(text: string, kind: DocumentKind, options: Validate
   try {
     const { root, errors } = parseJson(t);
     const frame = topFrame(t, root, errors[0]?.offset);
-    guard(() => checkSyntax(frame, errors, r));
-    guard(() => checkDuplicateKeys(frame, root, r));
+    guard(r, 'json-syntax', frame, undefined, () => checkSyntax(frame, errors, r));
+    guard(r, 'json-duplicate-keys', frame, root, () => checkDuplicateKeys(frame, root, r));
     if (!root) return finish(r);
     if (root.type !== 'object') {
       r.reportNode('JSON_NOT_OBJECT', frame, root, `${kindName(kind)} must be a JSON object.`);
@@ -56,9 +80,11 @@ export function validateText(text: string, kind: DocumentKind, options: Validate
     }
     if (kind === 'response') validateResponse(frame, root, r, options, errors.length === 0);
     else if (kind === 'policy') validatePolicies([policyView(frame)!], r, options.customAuthorizer ?? true, 'policy', frame, propNode(root, 'Statement')?.children?.[0] ?? root);
-    else if (kind === 'authorizer') guard(() => checkAuthorizer(frame, root, r, options));
-  } catch {
-    // A rule bug must not take the editor down: keep what was found.
+    else if (kind === 'authorizer') guard(r, 'authorizer', frame, root, () => checkAuthorizer(frame, root, r, options));
+  } catch (e) {
+    // A bug outside the rules (parsing, the policy model) must not take the editor
+    // down either: keep what was found and say that the check is incomplete.
+    crashed(r, 'validator', topFrame(t, undefined), undefined, e);
   }
   return finish(r);
 }
@@ -80,12 +106,12 @@ export function validateResponseObject(obj: unknown, options: ValidateOptions = 
 }
 
 function validateResponse(frame: Frame, root: Node, r: Reporter, options: ValidateOptions, outerClean: boolean): void {
-  guard(() => checkResponseFields(frame, root, r));
+  guard(r, 'response', frame, root, () => checkResponseFields(frame, root, r));
   const docs = prop(root, 'policyDocuments');
   if (!docs || docs.type !== 'array') return;
   const views: PolicyView[] = [];
   (docs.children ?? []).forEach((d, index) => {
-    guard(() => {
+    guard(r, 'response-documents', frame, d, () => {
       if (d.type === 'object') {
         checkDocumentSize(frame, d, undefined, r);
         views.push(policyView({ ...frame, root: d, docIndex: index })!);
@@ -127,19 +153,15 @@ function validateResponse(frame: Frame, root: Node, r: Reporter, options: Valida
 }
 
 function validatePolicies(views: PolicyView[], r: Reporter, customAuthorizer: boolean, scope: string, connectFrame: Frame | undefined, connectAnchor: Node): void {
-  const seen: Parameters<typeof checkArns>[2] = [];
+  const seen: ArnsSeen = [];
   for (const v of views) {
-    guard(() => checkPolicyStructure(v, r));
-    guard(() => checkActions(v, r));
-    guard(() => checkArns(v, r, seen));
-    guard(() => checkResources(v, r));
-    guard(() => checkVariables(v, r, customAuthorizer));
+    for (const rule of POLICY_RULES) guard(r, rule.name, v.frame, v.frame.root, () => rule.check(v, r, { customAuthorizer, seen }));
   }
-  guard(() => checkConsistency(seen, r, scope));
+  guard(r, 'arn-consistency', connectFrame ?? views[0]?.frame, connectAnchor, () => checkConsistency(seen, r, scope));
   if (connectFrame && views.some((v) => v.statements.length)) {
     const region = majority(seen.map((s) => s.region?.value));
     const account = majority(seen.map((s) => s.account?.value));
-    guard(() => reportNoConnect(views, r, connectFrame, connectAnchor, region, account));
+    guard(r, 'policy-connect', connectFrame, connectAnchor, () => reportNoConnect(views, r, connectFrame, connectAnchor, region, account));
   }
 }
 
@@ -154,12 +176,27 @@ function majority(values: (string | undefined)[]): string | undefined {
 
 const tooDeepMessage = `The JSON nests more than ${MAX_JSON_DEPTH} levels deep here: no policy, response or definition does, so it was not checked further.`;
 
-function guard(f: () => void): void {
+/**
+ * Runs one rule. A rule that throws leaves the others' findings intact and is
+ * reported as INTERNAL_RULE_ERROR (on `node`, else at the document start), so
+ * a crash never reads as "no findings". Under IOT_AUTHZ_STRICT_RULES=1 (the
+ * unit tests) it rethrows instead, so a crashing rule fails the suite.
+ */
+function guard(r: Reporter, rule: string, frame: Frame | undefined, node: Node | undefined, f: () => void): void {
   try {
     f();
-  } catch {
-    // One rule failing leaves the others' findings intact.
+  } catch (e) {
+    crashed(r, rule, frame, node, e);
   }
+}
+
+function crashed(r: Reporter, rule: string, frame: Frame | undefined, node: Node | undefined, e: unknown): void {
+  if (process.env[STRICT_RULES_ENV] === '1') throw e;
+  const why = e instanceof Error ? e.message : String(e);
+  const message = `The ${rule} check failed on this document (${why}), so its findings are missing. This is a bug in IoT Custom Authorizer Studio, not in the document: please report it with the document.`;
+  const at = frame ?? topFrame('', undefined);
+  if (node && frame) r.reportNode('INTERNAL_RULE_ERROR', at, node, message, { data: { rule } });
+  else r.report('INTERNAL_RULE_ERROR', at, 0, 1, message, { data: { rule } });
 }
 
 function finish(r: Reporter): Finding[] {

@@ -33,7 +33,9 @@ export type FailureCode =
   | 'HANDLER_CANCELLED'
   | 'RESPONSE_INVALID'
   | 'NOT_AUTHENTICATED'
-  | 'CONNECT_DENIED';
+  | 'CONNECT_DENIED'
+  /** An unexpected exception in a step (a bug in the emulator): the run is incomplete. */
+  | 'INTERNAL_ERROR';
 
 /** Everything one emulated connection did: for the results panel, --json and tests. */
 export interface ConnectionResult {
@@ -154,6 +156,15 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
     result.totalMs = now() - t0;
     return result;
   };
+  const ORDER: StepName[] = ['signature', 'event', 'handler', 'response', 'connect', 'decisions'];
+  // An unexpected exception in a step is a failed step, never a pass. An AuthzError
+  // before the handler ran is bad input and still throws, as it always has; once the
+  // handler ran, its log and response are in the result and are kept.
+  const crash = (step: StepName, e: unknown): ConnectionResult => {
+    if (e instanceof AuthzError && !result.handler) throw e;
+    const message = `Internal error in the ${step} step: ${errorText(e)} This is a bug in IoT Custom Authorizer Studio, not in the authorizer; the run is incomplete.`;
+    return fail(step, 'INTERNAL_ERROR', message, 0, ORDER.slice(ORDER.indexOf(step) + 1));
+  };
 
   // 1. Signature.
   let ts = now();
@@ -201,27 +212,37 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
 
   // 2. Event.
   ts = now();
-  const event = buildEvent(input, {
-    authorizerName: def.authorizerName,
-    tokenKeyName: def.tokenKeyName,
-    region: def.region,
-    signatureVerified,
-    connectionId: o.connectionId,
-  });
+  let event: IoTAuthorizerEvent;
+  try {
+    event = buildEvent(input, {
+      authorizerName: def.authorizerName,
+      tokenKeyName: def.tokenKeyName,
+      region: def.region,
+      signatureVerified,
+      connectionId: o.connectionId,
+    });
+  } catch (e) {
+    return crash('event', e);
+  }
   result.event = event;
   steps.push({ name: 'event', status: 'passed', durationMs: now() - ts, message: `Event for ${input.protocol}: protocols ${JSON.stringify(event.protocols)}.` });
 
   // 3. Handler (timed by the run itself).
-  const run = await runHandler({
-    ...def.handler,
-    ...(o.timeoutMs !== undefined ? { timeoutMs: Math.min(o.timeoutMs, def.handler.timeoutMs ?? o.timeoutMs) } : {}),
-    event,
-    allowCodeExecution: true,
-    lambda: { name: def.functionName, region: def.region, account: def.account },
-    nodePath: o.nodePath,
-    pythonPath: o.pythonPath,
-    signal: o.signal,
-  });
+  let run: HandlerRun;
+  try {
+    run = await runHandler({
+      ...def.handler,
+      ...(o.timeoutMs !== undefined ? { timeoutMs: Math.min(o.timeoutMs, def.handler.timeoutMs ?? o.timeoutMs) } : {}),
+      event,
+      allowCodeExecution: true,
+      lambda: { name: def.functionName, region: def.region, account: def.account },
+      nodePath: o.nodePath,
+      pythonPath: o.pythonPath,
+      signal: o.signal,
+    });
+  } catch (e) {
+    return crash('handler', e);
+  }
   const { log, logText, ...handlerRest } = run;
   result.handler = handlerRest;
   result.log = log;
@@ -245,7 +266,13 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
   ts = now();
   const response = run.result;
   result.response = response;
-  const { text, findings } = validateResponseObject(response);
+  let text: string;
+  let findings: Finding[];
+  try {
+    ({ text, findings } = validateResponseObject(response));
+  } catch (e) {
+    return crash('response', e);
+  }
   result.responseText = text;
   result.responseFindings = findings;
   const errors = findings.filter((f) => f.severity === 'error');
@@ -274,8 +301,12 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
   };
   const tc = now();
   if (isMqtt) {
-    const connectOp = parseOperation({ action: 'iot:Connect', resource: input.clientId ?? '' }, def.region, def.account);
-    result.connect = decide(connectOp, policies, ctx);
+    try {
+      const connectOp = parseOperation({ action: 'iot:Connect', resource: input.clientId ?? '' }, def.region, def.account);
+      result.connect = decide(connectOp, policies, ctx);
+    } catch (e) {
+      return crash('connect', e);
+    }
     const ok = result.connect.decision === 'allow';
     steps.push({
       name: 'connect',
@@ -290,7 +321,11 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
     result.connected = true;
   }
   ts = now();
-  result.decisions = operations.map((op) => decide(op, policies, ctx));
+  try {
+    result.decisions = operations.map((op) => decide(op, policies, ctx));
+  } catch (e) {
+    return crash('decisions', e);
+  }
   const allowed = result.decisions.filter((d) => d.decision === 'allow').length;
   steps.push({
     name: 'decisions',

@@ -1,4 +1,4 @@
-import { AuthzError } from '../errors';
+import { AuthzError, errorText } from '../errors';
 import { evaluateConditions } from './conditions';
 import { normalizeAction, parseIotArn } from './resources';
 import {
@@ -30,6 +30,20 @@ import { jsonTooDeepAt, MAX_JSON_DEPTH, valueDepthExceeds } from '../jsonDepth';
  * a Deny that depends on them is.
  */
 export function evaluate(request: EvaluationRequest): EvaluationResult {
+  try {
+    return evaluateRequest(request);
+  } catch (e) {
+    if (e instanceof AuthzError) throw e;
+    // A bug here must not read as a decision: no allow, and no deny that looks like the policies' answer.
+    throw new AuthzError(
+      'POLICY_EVALUATION_FAILED',
+      `The policy evaluator failed on ${String(request?.action)} ${String(request?.resource)} (${errorText(e)}), so there is no decision: neither allow nor deny.`,
+      'This is a bug in IoT Custom Authorizer Studio, not in the policies: please report it with the policies and the request.',
+    );
+  }
+}
+
+function evaluateRequest(request: EvaluationRequest): EvaluationResult {
   const ctx: PolicyContext = request.context ?? {};
   const action = normalizeAction(request.action);
   const resource = request.resource;

@@ -97,6 +97,7 @@ export function parsePattern(pattern: string): Segment[] {
     } else text += c;
   }
   flush();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is emptied changes memory use, not a result
   if (parsedCache.size > 10_000) parsedCache.clear();
   parsedCache.set(pattern, out);
   return out;
@@ -168,4 +169,13 @@ export function matcherOf(sub: Substituted, ignoreCase: boolean): GlobMatcher {
 export function matchPattern(pattern: string, value: string, ctx: PolicyContext, ignoreCase = false): { matched: boolean; sub: Substituted } {
   const sub = substitute(pattern, ctx);
   return { matched: matcherOf(sub, ignoreCase).test(value), sub };
+}
+
+/**
+ * Empties the parse and matcher caches. For mutation runs, which reuse one process:
+ * a result cached before a mutant was switched on must not hide the mutant.
+ */
+export function clearPatternCaches(): void {
+  parsedCache.clear();
+  clearGlobCache();
 }

@@ -64,6 +64,18 @@ describe('authoring: response rules', () => {
     assertNone(text(response(docs.slice(0, 10))), 'response', 'RESPONSE_TOO_MANY_DOCUMENTS');
   });
 
+  it('exactly 10 documents: the checks after the count still run on the whole response', () => {
+    // A limit check that reads past the end of the list would throw here and hide these findings.
+    const docs: unknown[] = [...Array.from({ length: 9 }, () => policy(CONNECT)), 42];
+    const t = text(response(docs, { isAuthenticatd: true }));
+    assertNone(t, 'response', 'RESPONSE_TOO_MANY_DOCUMENTS');
+    assertNone(t, 'response', 'INTERNAL_RULE_ERROR');
+    const [type] = only(t, 'response', 'RESPONSE_DOCUMENT_TYPE', 1);
+    assert.equal(slice(t, type), '42');
+    const [unknown] = only(t, 'response', 'RESPONSE_UNKNOWN_FIELD', 1);
+    assert.equal(slice(t, unknown), '"isAuthenticatd"');
+  });
+
   it('RESPONSE_DOCUMENT_TOO_LARGE for a string of 2049 characters, not 2048', () => {
     const make = (n: number) => {
       const base = JSON.stringify(policy({ ...CONNECT, Sid: '' }));

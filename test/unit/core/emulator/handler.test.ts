@@ -118,6 +118,15 @@ describe('core/emulator runHandler', function () {
     assert.equal(r.signal, 'SIGKILL', 'the process was killed, not left running');
   });
 
+  it('the invoke limit applies once loaded, however long the init limit is', async function () {
+    // With the kill timer left at the init limit (60 s), this would outlast the test's own timeout.
+    this.timeout(15_000);
+    const r = await run('forever.js', { timeoutMs: 300, initTimeoutMs: 60_000 });
+    assert.equal(r.status, 'timeout');
+    assert.match(r.message, /did not answer within 300 ms/);
+    assert.equal(r.signal, 'SIGKILL');
+  });
+
   it('stops a running handler when its signal aborts: status cancelled and the process is gone', async () => {
     const controller = new AbortController();
     const pending = run('pid-forever.js', { timeoutMs: 5000, signal: controller.signal });

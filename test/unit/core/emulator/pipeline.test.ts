@@ -50,6 +50,18 @@ describe('core/emulator buildEvent', () => {
     assert.equal(e.signatureVerified, false);
     assert.equal('token' in e, false);
   });
+  it('WebSockets: the upgrade request is in protocolData.http (headers, query, device credential headers)', () => {
+    const e = buildEvent({ protocol: 'wss', token: 'T', signature: 'S==', clientId: 'c1', headers: { 'sec-websocket-protocol': 'mqtt' }, query: 'x=1' }, ctx);
+    assert.deepEqual(e.protocolData.http, {
+      headers: { 'sec-websocket-protocol': 'mqtt', 'x-amz-customauthorizer-name': 'auth', tok: 'T', 'x-amz-customauthorizer-signature': 'S==' },
+      queryString: '?x=1',
+    });
+    assert.deepEqual(e.protocolData.mqtt, { clientId: 'c1' });
+  });
+  it('WebSockets: a token in the MQTT username is not repeated in the upgrade headers', () => {
+    const e = buildEvent({ protocol: 'wss', token: 'T', signature: 'S==', username: '?tok=T&x-amz-customauthorizer-signature=S%3D%3D' }, ctx);
+    assert.deepEqual(e.protocolData.http, { headers: {} });
+  });
 });
 
 describe('core/emulator runConnection', function () {
@@ -69,6 +81,7 @@ describe('core/emulator runConnection', function () {
       'noconnect.js': `exports.handler = async () => (${responseJs([{ Effect: 'Allow', Action: 'iot:Publish', Resource: '*' }])});`,
       'badprincipal.js': `exports.handler = async () => (${responseJs([], { principalId: 'not-alphanumeric!' })});`,
       'marker.js': `require('fs').writeFileSync(__dirname + '/invoked', '1'); exports.handler = async () => ({});`,
+      'thing.js': `exports.handler = async () => { console.log('handler ran'); return ${responseJs([{ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:Connection.Thing.ThingName}` }])}; };`,
     });
   });
   after(() => ws.cleanup());
@@ -101,6 +114,43 @@ describe('core/emulator runConnection', function () {
     assert.equal(r.principalId, 'device1');
     assert.deepEqual(r.decisions.map((d) => d.decision), ['allow', 'deny']);
     assert.equal(r.decisions[0].resource, `${ARN}:topic/dev1/temp`);
+  });
+
+  describe('an unexpected exception in a step is a failed step (INTERNAL_ERROR), never a pass', () => {
+    it('in connect: the step fails, later steps are skipped, the handler log and response are kept', async () => {
+      // Registry facts that cannot be read stand in for a bug in the policy evaluation.
+      const thing = {
+        get thingName(): string {
+          throw new TypeError('thing exploded');
+        },
+      };
+      const r = await runConnection({ definition: def('thing.js', { signingDisabled: true }), input: { protocol: 'mqtt', clientId: 'c1' }, operations: ['iot:Publish c1/t'], thing, allowCodeExecution: true });
+      assert.equal(r.outcome, 'rejected');
+      assert.equal(r.connected, false);
+      assert.equal(r.failure?.code, 'INTERNAL_ERROR');
+      assert.equal(r.failure?.step, 'connect');
+      assert.match(r.failure?.message ?? '', /thing exploded/);
+      assert.deepEqual(r.steps.map((s) => `${s.name}:${s.status}`), ['signature:skipped', 'event:passed', 'handler:passed', 'response:passed', 'connect:failed', 'decisions:skipped']);
+      assert.match(r.logText, /handler ran/);
+      assert.equal((r.response as { principalId?: string }).principalId, 'device1');
+      assert.deepEqual(r.decisions, []);
+    });
+
+    it('in event: the step fails and the handler is not run', async () => {
+      fs.rmSync(path.join(ws.dir, 'invoked'), { force: true });
+      const input = {
+        protocol: 'https' as const,
+        get headers(): Record<string, string> {
+          throw new TypeError('headers exploded');
+        },
+      };
+      const r = await runConnection({ definition: def('marker.js', { signingDisabled: true }), input, allowCodeExecution: true });
+      assert.equal(r.outcome, 'rejected');
+      assert.deepEqual(r.failure && { step: r.failure.step, code: r.failure.code }, { step: 'event', code: 'INTERNAL_ERROR' });
+      assert.match(r.summary, /headers exploded/);
+      assert.deepEqual(r.steps.map((s) => `${s.name}:${s.status}`), ['signature:skipped', 'event:failed', 'handler:skipped', 'response:skipped', 'connect:skipped', 'decisions:skipped']);
+      assert.equal(fs.existsSync(path.join(ws.dir, 'invoked')), false, 'the handler was not run');
+    });
   });
 
   it('a bad signature stops before the handler', async () => {

@@ -209,6 +209,13 @@ describe('core/keys', function () {
       assert.match(asn1, /aes-256-cbc/);
     });
 
+    it('an empty passphrase means no passphrase: an unencrypted key, reported as unencrypted', async () => {
+      const pair = await generateKeyPair({ bits: 2048, passphrase: '' });
+      assert.equal(pair.encrypted, false);
+      assert.match(pair.privateKeyPem, /^-----BEGIN PRIVATE KEY-----/);
+      assert.equal(loadPrivateKey(pair.privateKeyPem).fingerprint.hex, pair.fingerprint.hex);
+    });
+
     it('rejects unsupported sizes', async () => {
       await assert.rejects(generateKeyPair({ bits: 1024 }), (e: AuthzError) => e.code === 'KEY_SIZE_UNSUPPORTED');
     });

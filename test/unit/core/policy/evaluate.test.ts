@@ -192,6 +192,64 @@ const rows: Row[] = [
     context: { clientId: '*' },
     expect: 'deny',
   },
+  // A substituted value is matched character for character: its regex-special characters are literal.
+  {
+    name: 'substituted client id dev.1: the dot is literal (topic/devX1 is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/devX1`,
+    context: { clientId: 'dev.1' },
+    expect: 'deny',
+  },
+  {
+    name: 'substituted client id dev.1 allows its own topic',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/dev.1`,
+    context: { clientId: 'dev.1' },
+    expect: 'allow',
+  },
+  {
+    name: 'substituted client id .* is literal (topic/anything is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/anything`,
+    context: { clientId: '.*' },
+    expect: 'deny',
+  },
+  {
+    name: 'substituted client id a+ is literal (topic/aaa is not allowed)',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN}:topic/\${iot:ClientId}` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/aaa`,
+    context: { clientId: 'a+' },
+    expect: 'deny',
+  },
+  // NotResource patterns get the connection's variables too.
+  {
+    name: 'Allow with NotResource ${iot:ClientId}/private: the own private topic is not allowed',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/private` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c1/private`,
+    context: { clientId: 'c1' },
+    expect: 'deny',
+  },
+  {
+    name: "Allow with NotResource ${iot:ClientId}/private: another client's private topic is allowed",
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/private` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c2/private`,
+    context: { clientId: 'c1' },
+    expect: 'allow',
+  },
+  {
+    name: 'Deny with NotResource ${iot:ClientId}/*: the own topics stay allowed, others are denied',
+    docs: [policy({ Effect: 'Allow', Action: 'iot:Publish', Resource: '*' }, { Effect: 'Deny', Action: 'iot:Publish', NotResource: `${ARN}:topic/\${iot:ClientId}/*` })],
+    action: 'iot:Publish',
+    resource: `${ARN}:topic/c1/data`,
+    context: { clientId: 'c1' },
+    expect: 'allow',
+  },
 ];
 
 describe('core/policy evaluate: AWS documentation examples', () => {
@@ -309,5 +367,33 @@ describe('core/policy resourceArn', () => {
   });
   it('refuses a bare name for an unknown action', () => {
     assert.throws(() => resourceArn('s3:GetObject', 'x'), (e: unknown) => e instanceof AuthzError && e.code === 'UNKNOWN_ACTION_RESOURCE');
+  });
+});
+
+describe('core/policy evaluate: an internal failure is never a decision', () => {
+  const allowAll = policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' });
+
+  it('an unexpected exception becomes POLICY_EVALUATION_FAILED, not an allow or a deny', () => {
+    // A context whose client id cannot be read stands in for a bug in the evaluator.
+    const context = {
+      get clientId(): string {
+        throw new TypeError('clientId exploded');
+      },
+    };
+    assert.throws(
+      () => evaluate({ policies: [policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:ClientId}` })], action: 'iot:Connect', resource: `${ARN}:client/c1`, context }),
+      (e: unknown) => e instanceof AuthzError && e.code === 'POLICY_EVALUATION_FAILED' && /clientId exploded/.test(e.message) && /neither allow nor deny/.test(e.message) && !!e.hint,
+    );
+  });
+
+  it('an expected failure (not a policy) keeps its own code', () => {
+    assert.throws(
+      () => evaluate({ policies: [{ Version: '2012-10-17' } as unknown as PolicyDocument], action: 'iot:Connect', resource: '*' }),
+      (e: unknown) => e instanceof AuthzError && e.code === 'POLICY_NO_STATEMENT',
+    );
+  });
+
+  it('near miss: the same request with a readable context is decided', () => {
+    assert.equal(evaluate({ policies: [allowAll], action: 'iot:Connect', resource: `${ARN}:client/c1`, context: { clientId: 'c1' } }).decision, 'allow');
   });
 });
