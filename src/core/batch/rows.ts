@@ -77,9 +77,14 @@ async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOpti
       for await (const chunk of input) {
         if (parser.destroyed) return; // the reader stopped early (a fatal row, a cancel)
         if (!parser.write(chunk)) {
-          await new Promise<void>((r) => {
-            parser.once('drain', r);
-            parser.once('close', r);
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              parser.off('drain', done);
+              parser.off('close', done);
+              resolve();
+            };
+            parser.on('drain', done);
+            parser.on('close', done);
           });
         }
       }
