@@ -44,6 +44,8 @@ export interface ReadOptions {
 /** Why a token cannot be signed as is, or undefined when it can. */
 export function tokenProblem(token: string): string | undefined {
   if (token.length === 0) return 'the token is empty';
+  // The common case, decided without inspectToken's copy of the token into a Buffer.
+  if (!/^\s|\s$|[\r\n]/.test(token)) return undefined;
   const warnings = inspectToken(token);
   return warnings.length ? warnings.map((w) => w.message).join(' ') : undefined;
 }
