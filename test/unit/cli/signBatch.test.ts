@@ -130,7 +130,8 @@ describe('cli sign --batch', function () {
     const quiet = await run(['sign', '--key', key(), '--batch', 'p.csv', '--out', 'p1.csv']);
     assert.equal(quiet.stderr, '');
     const tty = await run(['sign', '--key', key(), '--batch', 'p.csv', '--out', 'p2.csv'], { stderrIsTTY: true });
-    assert.match(tty.stderr, /\r\x1b\[K2 signed {2}\d+ rows\/s/);
+    assert.ok(tty.stderr.startsWith('\r\u001b[K2 signed  '), JSON.stringify(tty.stderr));
+    assert.match(tty.stderr, /2 signed {2}\d+ rows\/s {2}ETA \d+:\d\d\n$/);
     assert.equal(progressLine({ rows: 10, signed: 10, errors: 1, bytesRead: 50, totalBytes: 100, seconds: 2 }), '10 signed  5 rows/s  1 bad  ETA 0:02');
   });
 
