@@ -1,4 +1,5 @@
 export * from './rows';
+export * from './format';
 export * from './output';
 export * from './pool';
 export * from './signBatch';

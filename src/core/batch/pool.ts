@@ -3,17 +3,19 @@ import * as path from 'node:path';
 import { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { AuthzError } from '../errors';
+import type { FormatSpec, WireRow } from './format';
 
-/** One message to a worker: a chunk of tokens to sign. */
+/** One message to a worker: a chunk of rows to sign and write out. */
 export interface ChunkRequest {
   id: number;
-  tokens: string[];
+  spec: FormatSpec;
+  rows: WireRow[];
 }
 
-/** A worker's answer: the chunk's signatures in order, or why it failed. */
+/** A worker's answer: the chunk's output text (rows in order), or why it failed. */
 export interface ChunkReply {
   id: number;
-  signatures?: string[];
+  text?: string;
   error?: string;
 }
 
@@ -40,7 +42,7 @@ function signWorkerFile(): string {
 }
 
 interface Pending {
-  resolve(signatures: string[]): void;
+  resolve(text: string): void;
   reject(e: Error): void;
 }
 
@@ -69,7 +71,7 @@ export class SignerPool {
         const p = slot.pending.get(reply.id);
         if (!p) return;
         slot.pending.delete(reply.id);
-        if (reply.signatures) p.resolve(reply.signatures);
+        if (reply.text !== undefined) p.resolve(reply.text);
         else p.reject(new AuthzError('BATCH_SIGN_FAILED', `A signing worker failed: ${reply.error}`));
       });
       worker.on('error', (e) => this.fail(slot, new AuthzError('BATCH_WORKER_FAILED', `A signing worker stopped: ${e.message}`)));
@@ -90,16 +92,16 @@ export class SignerPool {
     slot.pending.clear();
   }
 
-  /** Signs the tokens on the least busy worker; resolves to their signatures in order. */
-  sign(tokens: string[]): Promise<string[]> {
+  /** Signs and formats the rows on the least busy worker; resolves to their output text. */
+  sign(spec: FormatSpec, rows: WireRow[]): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('SignerPool is closed'));
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
-    return new Promise<string[]>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      const req: ChunkRequest = { id, tokens };
+      const req: ChunkRequest = { id, spec, rows };
       slot.worker.postMessage(req);
     });
   }

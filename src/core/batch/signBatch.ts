@@ -1,18 +1,11 @@
 import { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { stringify } from 'csv-stringify/sync';
 import { AuthzError } from '../errors';
 import { assertSigningKey } from '../keys/keys';
-import { urlEncodeSignature } from '../tokens/signature';
-import { mqttUsername } from '../tokens/snippets';
+import { csvHeader, FormatSpec, wireRow } from './format';
 import { Sink } from './output';
 import { SignerPool } from './pool';
-import { BatchFormat, InputHeader, InputRow, readRows } from './rows';
-
-/** Names of the fields a batch adds to each row (replaced in place when the input already has them). */
-export const SIGNATURE_FIELD = 'signature';
-export const SIGNATURE_URL_FIELD = 'signatureUrlEncoded';
-export const MQTT_USERNAME_FIELD = 'mqttUsername';
+import { BatchFormat, InputRow, readRows } from './rows';
 
 /** Tokens per worker message: large enough that message overhead is negligible next to RSA. */
 export const DEFAULT_CHUNK_SIZE = 256;
@@ -90,74 +83,9 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** Formats signed rows into output text, CSV or JSON Lines. */
-class RowFormatter {
-  private columns: { sig: number; url: number; user: number } | undefined;
-  headerText = '';
-
-  constructor(
-    private readonly format: BatchFormat,
-    private readonly mqtt: BatchOptions['mqtt'],
-  ) {}
-
-  private added(token: string, signature: string): [string, string][] {
-    const fields: [string, string][] = [
-      [SIGNATURE_FIELD, signature],
-      [SIGNATURE_URL_FIELD, urlEncodeSignature(signature)],
-    ];
-    if (this.mqtt) fields.push([MQTT_USERNAME_FIELD, mqttUsername({ ...this.mqtt, token, signature })]);
-    return fields;
-  }
-
-  /** CSV: the header with the added columns (existing columns of those names are reused). */
-  setHeader(h: InputHeader): void {
-    if (this.format !== 'csv') return;
-    const out = [...h.columns!];
-    const at = (name: string) => {
-      const i = out.indexOf(name);
-      if (i >= 0) return i;
-      out.push(name);
-      return out.length - 1;
-    };
-    this.columns = { sig: at(SIGNATURE_FIELD), url: at(SIGNATURE_URL_FIELD), user: this.mqtt ? at(MQTT_USERNAME_FIELD) : -1 };
-    this.headerText = stringify([out]);
-  }
-
-  format_(rows: InputRow[], signatures: string[]): string {
-    if (this.format === 'csv') {
-      const c = this.columns!;
-      const records = rows.map((r, i) => {
-        const rec = [...r.fields!];
-        const [[, sig], [, url], user] = this.added(r.token!, signatures[i]);
-        while (rec.length <= Math.max(c.sig, c.url, c.user)) rec.push('');
-        rec[c.sig] = sig;
-        rec[c.url] = url;
-        if (user) rec[c.user] = user[1];
-        return rec;
-      });
-      return stringify(records);
-    }
-    let text = '';
-    rows.forEach((r, i) => {
-      const added = this.added(r.token!, signatures[i]);
-      const obj = r.object!;
-      if (added.some(([k]) => Object.prototype.hasOwnProperty.call(obj, k))) {
-        // Re-signing an earlier output: replace the fields in place.
-        text += `${JSON.stringify({ ...obj, ...Object.fromEntries(added) })}\n`;
-      } else {
-        // Appended to the line as read, so other fields (big numbers, key order, escapes) are kept byte for byte.
-        const body = r.text!.trimEnd().slice(0, -1).trimEnd();
-        const extra = added.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
-        text += `${body}${Object.keys(obj).length ? ',' : ''}${extra}}\n`;
-      }
-    });
-    return text;
-  }
-}
-
 interface Chunk {
-  rows: InputRow[];
-  signatures: Promise<string[]>;
+  rows: number;
+  text: Promise<string>;
 }
 
 /**
@@ -174,7 +102,8 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const maxInFlight = workers * 2;
   const onError = o.onError ?? 'fail';
-  const formatter = new RowFormatter(o.format, o.mqtt);
+  let spec: FormatSpec = { format: o.format, mqtt: o.mqtt };
+  let headerText = '';
   const progress: BatchProgress = { rows: 0, signed: 0, errors: 0, bytesRead: 0, totalBytes: o.totalBytes, seconds: 0 };
   let tokenName = o.tokenName ?? '';
   let lastProgress = 0;
@@ -200,16 +129,16 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   const writeHeader = async () => {
     if (headerWritten) return;
     headerWritten = true;
-    if (formatter.headerText) await o.output.write(formatter.headerText);
+    if (headerText) await o.output.write(headerText);
   };
   const flushHead = async () => {
     const chunk = inFlight.shift()!;
-    const signatures = await Promise.race([chunk.signatures, abortion]);
+    const text = await Promise.race([chunk.text, abortion]);
     await writeHeader();
-    const written = o.output.write(formatter.format_(chunk.rows, signatures));
+    const written = o.output.write(text);
     written.catch(() => undefined); // awaited below unless the abort wins the race
     await Promise.race([written, abortion]);
-    progress.signed += chunk.rows.length;
+    progress.signed += chunk.rows;
     report();
   };
   let pending: InputRow[] = [];
@@ -217,16 +146,16 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
     if (!pending.length) return;
     const rows = pending;
     pending = [];
-    const signatures = pool.sign(rows.map((r) => r.token!));
-    signatures.catch(() => undefined); // a batch stopped early rejects the chunks it will not await
-    inFlight.push({ rows, signatures });
+    const text = pool.sign(spec, rows.map(wireRow));
+    text.catch(() => undefined); // a batch stopped early rejects the chunks it will not await
+    inFlight.push({ rows: rows.length, text });
     while (inFlight.length >= maxInFlight) await flushHead();
   };
 
   try {
     const rows = readRows(o.input, { format: o.format, tokenName: o.tokenName, onBytes: (n) => (progress.bytesRead += n) }, (h) => {
       tokenName = h.tokenName;
-      formatter.setHeader(h);
+      if (o.format === 'csv') ({ spec, text: headerText } = csvHeader(h, o.mqtt));
     });
     for await (const row of rows) {
       if (o.signal?.aborted) throw cancelled();

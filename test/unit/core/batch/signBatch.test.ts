@@ -57,7 +57,16 @@ describe('core/batch signBatch', function () {
     assert.equal(summary.tokenName, 'token');
   });
 
-  it('JSON Lines: the default field is the first field of the first object; an empty object gets no stray comma', async () => {
+  it('JSON Lines: re-signing an earlier output replaces its signature fields in place', async () => {
+    const { publicKey } = batchKey();
+    const { out } = await runOn('{"sn":"a","signature":"old","signatureUrlEncoded":"old","x":1}\n', { format: 'jsonl', workers: 1 });
+    const o = JSON.parse(out);
+    assert.deepEqual(Object.keys(o), ['sn', 'signature', 'signatureUrlEncoded', 'x']);
+    assert.ok(verifies(publicKey, 'a', o.signature));
+    assert.equal(o.signatureUrlEncoded, encodeURIComponent(o.signature));
+  });
+
+  it('JSON Lines: the default field is the first field of the first object; an empty object is a bad row', async () => {
     const { publicKey } = batchKey();
     const { out } = await runOn('{"sn":"a"}\n{"sn":"b","x":1}\n', { format: 'jsonl', workers: 1 });
     const objs = out.trim().split('\n').map((l) => JSON.parse(l));
