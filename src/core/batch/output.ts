@@ -17,23 +17,28 @@ export class Sink {
     });
   }
 
-  async write(text: string): Promise<void> {
+  /** Writes; when the stream is full, waits for it to drain (or for `signal` to abort the wait). */
+  async write(text: string, signal?: AbortSignal): Promise<void> {
     if (this.error) throw this.error;
     if (this.stream.write(text)) return;
+    signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
       const done = (e?: Error) => {
         this.stream.off('drain', onDrain);
         this.stream.off('error', onError);
         this.stream.off('close', onClose);
+        signal?.removeEventListener('abort', onAbort);
         if (e) reject(e);
         else resolve();
       };
       const onDrain = () => done();
       const onError = (e: Error) => done(e);
       const onClose = () => done(this.error ?? new Error('the output was closed'));
+      const onAbort = () => done(new Error('aborted'));
       this.stream.on('drain', onDrain);
       this.stream.on('error', onError);
       this.stream.on('close', onClose);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

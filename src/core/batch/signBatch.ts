@@ -117,27 +117,26 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   };
 
   o.signal?.throwIfAborted();
-  let aborted: (e: unknown) => void = () => undefined;
-  const abortion = new Promise<never>((_, reject) => (aborted = reject));
-  abortion.catch(() => undefined);
-  const onAbort = () => aborted(cancelled());
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-
   const pool = new SignerPool(o.key, workers);
+  // An abort stops the workers (their pending chunks reject) and the input; whatever awaits them
+  // then throws. (Not a race against an abort promise: each race would keep its chunk alive.)
+  const onAbort = () => {
+    void pool.close();
+    o.input.destroy?.();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const inFlight: Chunk[] = [];
   let headerWritten = false;
   const writeHeader = async () => {
     if (headerWritten) return;
     headerWritten = true;
-    if (headerText) await o.output.write(headerText);
+    if (headerText) await o.output.write(headerText, o.signal);
   };
   const flushHead = async () => {
     const chunk = inFlight.shift()!;
-    const text = await Promise.race([chunk.text, abortion]);
+    const text = await chunk.text;
     await writeHeader();
-    const written = o.output.write(text);
-    written.catch(() => undefined); // awaited below unless the abort wins the race
-    await Promise.race([written, abortion]);
+    await o.output.write(text, o.signal);
     progress.signed += chunk.rows;
     report();
   };
@@ -177,6 +176,8 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
     await writeHeader();
     report(true);
     return { rows: progress.rows, signed: progress.signed, errors: progress.errors, seconds: seconds(), workers, format: o.format, tokenName };
+  } catch (e) {
+    throw o.signal?.aborted ? cancelled() : e;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await pool.close();

@@ -184,6 +184,44 @@ describe('core/batch signBatch', function () {
     assert.ok(maxAhead > 0);
   });
 
+  it('retains nothing per chunk written: the heap after GC does not grow with the rows done', async () => {
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const { key } = batchKey();
+    // Wide rows make anything kept per row (its output text, say) megabytes over a few thousand rows.
+    const pad = 'p'.repeat(3000);
+    const input = Readable.from(
+      (function* () {
+        yield 'sn,pad\n';
+        for (let i = 0; i < 5000; i++) yield `d${i},${pad}\n`;
+      })(),
+    );
+    const heap: Record<number, number> = {};
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    await signBatch({
+      input,
+      output: new Sink(sink),
+      format: 'csv',
+      key,
+      workers: 1,
+      chunkSize: 100,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        for (const at of [1000, 4000]) {
+          if (p.signed >= at && heap[at] === undefined) {
+            gc();
+            heap[at] = process.memoryUsage().heapUsed;
+          }
+        }
+      },
+    });
+    const grown = heap[4000] - heap[1000];
+    // 3000 rows of ~3.7 KB output each would be ~11 MB if kept.
+    assert.ok(grown < 3 * 1024 * 1024, `heap grew ${(grown / 1048576).toFixed(1)} MiB between 1000 and 4000 rows`);
+  });
+
   it('an abort stops the batch with BATCH_CANCELLED and lets the process go (no worker kept alive)', async () => {
     const { key } = batchKey();
     const controller = new AbortController();
