@@ -41,6 +41,9 @@ export interface ReadOptions {
   onBytes?: (n: number) => void;
 }
 
+/** Longest row accepted: a larger one is a broken file (an unclosed quote, no line breaks), not a device. */
+export const MAX_ROW_BYTES = 1024 * 1024;
+
 /** Why a token cannot be signed as is, or undefined when it can. */
 export function tokenProblem(token: string): string | undefined {
   if (token.length === 0) return 'the token is empty';
@@ -73,7 +76,7 @@ export async function* readRows(input: AsyncIterable<Buffer | string>, options: 
 
 async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow> {
   // Field-count mismatches are reported per row (relax_column_count) instead of failing the parse.
-  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_ROW_BYTES });
   const feeding = (async () => {
     try {
       for await (const chunk of input) {
@@ -192,16 +195,21 @@ async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOp
     }
   };
   for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    // Lines are searched for in the new piece only: a long line arriving in many pieces stays linear.
+    const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
     let nl: number;
-    while ((nl = rest.indexOf('\n', start)) >= 0) {
-      const row = rowOf(rest.slice(start, nl));
+    while ((nl = piece.indexOf('\n', start)) >= 0) {
+      const row = rowOf(rest + piece.slice(start, nl));
+      rest = '';
       start = nl + 1;
       announce();
       if (row) yield row;
     }
-    rest = rest.slice(start);
+    rest += piece.slice(start);
+    if (rest.length > MAX_ROW_BYTES) {
+      throw new AuthzError('BATCH_ROW_TOO_LONG', `Line ${lineNo + 1} is longer than ${MAX_ROW_BYTES} bytes.`, 'JSON Lines needs one object per line; check that the file has line breaks.');
+    }
   }
   rest += decoder.end();
   if (rest.length) {

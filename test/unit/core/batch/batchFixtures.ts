@@ -30,12 +30,13 @@ export function collector(): { sink: Sink; text: () => string } {
 export async function runOn(
   input: string,
   options: Omit<BatchOptions, 'input' | 'output' | 'key'> & { key?: KeyObject },
+  pieceSize = 7,
 ): Promise<{ summary: BatchSummary; out: string }> {
   const c = collector();
   // Small pieces, so rows (and UTF-8 characters) straddle chunk boundaries.
   const bytes = Buffer.from(input, 'utf8');
   const pieces: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
+  for (let i = 0; i < bytes.length; i += pieceSize) pieces.push(bytes.subarray(i, i + pieceSize));
   const summary = await signBatch({ ...options, key: options.key ?? batchKey().key, input: Readable.from(pieces), output: c.sink });
   return { summary, out: c.text() };
 }

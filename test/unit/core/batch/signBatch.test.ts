@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { AuthzError } from '../../../../src/core/errors';
-import { BadRow, parseShard, signBatch, signWorkerCandidates, Sink } from '../../../../src/core/batch';
+import { BadRow, MAX_ROW_BYTES, parseShard, signBatch, signWorkerCandidates, Sink } from '../../../../src/core/batch';
 import { mqttUsername } from '../../../../src/core/tokens';
 import { opensslSign } from '../keys/opensslKeys';
 import { batchKey, runOn, verifies } from './batchFixtures';
@@ -129,6 +129,10 @@ describe('core/batch signBatch', function () {
     await assert.rejects(runOn('a,b\n1,2\n', { format: 'csv', tokenName: 'sn' }), (e: unknown) => e instanceof AuthzError && e.code === 'BATCH_COLUMN_NOT_FOUND' && /'a', 'b'/.test(e.message));
     await assert.rejects(runOn('', { format: 'csv' }), (e: unknown) => e instanceof AuthzError && e.code === 'BATCH_EMPTY');
     await assert.rejects(runOn('sn\n"open\n', { format: 'csv' }), (e: unknown) => e instanceof AuthzError && e.code === 'BATCH_CSV_INVALID');
+    // A file with no line breaks (or a quote never closed) is refused before it fills memory.
+    const huge = 'x'.repeat(MAX_ROW_BYTES + 10);
+    await assert.rejects(runOn(`sn\n"${huge}`, { format: 'csv' }, 4096), (e: unknown) => e instanceof AuthzError && e.code === 'BATCH_CSV_INVALID' && /max_record_size|record/i.test(e.message));
+    await assert.rejects(runOn(`{"sn":"a"}\n{"sn":"${huge}`, { format: 'jsonl' }, 4096), (e: unknown) => e instanceof AuthzError && e.code === 'BATCH_ROW_TOO_LONG' && /^Line 2 /.test(e.message));
   });
 
   it('shards K/N partition the rows by index modulo N, and their outputs concatenate to the full set', async () => {
