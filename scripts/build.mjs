@@ -33,6 +33,8 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   lazyAws(),
+  // The batch signer's worker thread entry, dist/sign-worker.js: src/core/batch/pool.ts starts it by path.
+  { ...common, entryPoints: { 'sign-worker': 'src/core/batch/signWorker.ts' }, outdir: 'dist' },
 ];
 
 /**

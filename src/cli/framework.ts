@@ -13,6 +13,11 @@ export interface CliIo {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Streams for commands that stream large data (sign --batch); main.ts passes the process's own. */
+  stdin?: NodeJS.ReadableStream;
+  stdoutStream?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal (progress lines are shown only then). */
+  stderrIsTTY?: boolean;
 }
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;

@@ -54,6 +54,9 @@ if (require.main === module) {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    stdin: process.stdin,
+    stdoutStream: process.stdout,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -3,6 +3,7 @@ import { loadPrivateKey, readInputFile } from '../../core/keys';
 import { inspectToken, SIGNATURE_ALGORITHM, signToken } from '../../core/tokens';
 import { CliCommand, CliIo, EXIT_OK, flag, ParsedArgs, requireStr, str, UsageError } from '../framework';
 import { passphraseFromEnv, withPassphraseHint } from './keygen';
+import { batchOptions, batchUsage, runSignBatch } from './signBatch';
 
 /** The token from --token (UTF-8) or --token-file (bytes exactly); exactly one of them. */
 export function tokenFromArgs(args: ParsedArgs, io: CliIo): { token: Buffer; fromFile: boolean } {
@@ -19,7 +20,7 @@ export function readKeyText(file: string, io: CliIo): string {
 
 export const signCommand: CliCommand = {
   name: 'sign',
-  summary: 'Sign a token for a custom authorizer (RSA PKCS#1 v1.5 SHA-256, base64).',
+  summary: 'Sign a token, or a batch of device tokens, for a custom authorizer (RSA PKCS#1 v1.5 SHA-256, base64).',
   usage: [
     '  iot-authz sign --key PRIVATE.pem (--token STRING | --token-file FILE) [--passphrase-env VAR] [--json]',
     '',
@@ -27,6 +28,8 @@ export const signCommand: CliCommand = {
     '  `openssl dgst -sha256 -sign PRIVATE.pem | openssl base64 -A`). --token-file signs the file\'s',
     '  bytes exactly, a final newline included. --json prints token, signature, signatureUrlEncoded,',
     '  algorithm ("RSA-SHA256": RSASSA-PKCS1-v1_5 with SHA-256) and keyFingerprint.',
+    '',
+    ...batchUsage,
   ].join('\n'),
   options: {
     key: { type: 'string' },
@@ -34,8 +37,12 @@ export const signCommand: CliCommand = {
     'token-file': { type: 'string' },
     'passphrase-env': { type: 'string' },
     json: { type: 'boolean' },
+    ...batchOptions,
   },
   async run(args, io) {
+    if (str(args, 'batch') !== undefined) return runSignBatch(args, io);
+    const batchOnly = Object.keys(batchOptions).find((o) => args.values[o] !== undefined);
+    if (batchOnly) throw new UsageError(`--${batchOnly} is an option of --batch.`);
     const keyFile = requireStr(args, 'key');
     const { token, fromFile } = tokenFromArgs(args, io);
     const passphrase = passphraseFromEnv(args, io);

@@ -4,6 +4,7 @@ import { Services } from '../services';
 import { generateKeyPairCommand, GenerateKeyPairArgs } from './commands/generateKeyPair';
 import { copyFingerprintCommand, copyPublicKeyCommand, forgetPassphraseCommand, revealKeyCommand } from './commands/keyNodeCommands';
 import { signTokenCommand, SignTokenArgs } from './commands/signToken';
+import { signTokensForDevicesCommand, SignTokensForDevicesArgs } from './commands/signTokensForDevices';
 import { verifySignatureCommand, VerifySignatureArgs } from './commands/verifySignature';
 import { KeyPairNode } from './explorer/keyPairNode';
 import { KeysSection } from './explorer/keysSection';
@@ -21,6 +22,9 @@ export function registerKeys(context: vscode.ExtensionContext, services: Service
   registerCommand(services, 'iotAuthz.generateKeyPair', (args?: GenerateKeyPairArgs) => generateKeyPairCommand(f, isArgs(args) ? args : {}));
   registerCommand(services, 'iotAuthz.signToken', (args?: SignTokenArgs | KeyPairNode) =>
     signTokenCommand(f, args instanceof KeyPairNode ? { keyPath: args.pair.privateFile } : isArgs(args) ? args : {}),
+  );
+  registerCommand(services, 'iotAuthz.signTokensForDevices', (args?: SignTokensForDevicesArgs | vscode.Uri) =>
+    signTokensForDevicesCommand(f, args instanceof vscode.Uri ? { input: args } : isArgs(args) ? args : {}),
   );
   registerCommand(services, 'iotAuthz.keys.signWithKey', (node: KeyPairNode) => signTokenCommand(f, { keyPath: node?.pair?.privateFile }));
   registerCommand(services, 'iotAuthz.verifySignature', (args?: VerifySignatureArgs | KeyPairNode) => verifySignatureCommand(f, args instanceof KeyPairNode || isArgs(args) ? args : undefined));

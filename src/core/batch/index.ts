@@ -1,0 +1,6 @@
+export * from './rows';
+export * from './format';
+export * from './output';
+export * from './pool';
+export * from './signBatch';
+export * from './header';
