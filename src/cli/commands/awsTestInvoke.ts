@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { withResolvedCredentials } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
 import {
   buildTestInvokeInput,
@@ -90,7 +91,8 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
       }
       if (file && cases) {
         const results = [];
-        for (const tc of cases) {
+        for (const raw of cases) {
+          const tc = await withResolvedCredentials(raw, { testDir: path.dirname(file), definitionDir: path.dirname(file), workspaceRoot: io.cwd });
           const input = remoteCaseInput(tc, a, { testFile: file, dataEndpoint, cwd: io.cwd, allowOutsideWorkspace: flag(args, 'allow-outside-workspace') });
           const outcome: RemoteOutcome = {};
           try {
