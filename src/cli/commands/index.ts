@@ -15,6 +15,7 @@ import { awsProfilesCommand } from './awsProfiles';
 import { jwtMintCommand } from './jwtMint';
 import { jwtJwksCommand } from './jwtJwks';
 import { jwtDecodeCommand } from './jwtDecode';
+import { versionCommand } from './version';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -37,4 +38,5 @@ export const commands: CliCommand[] = [
   jwtMintCommand,
   jwtJwksCommand,
   jwtDecodeCommand,
+  versionCommand,
 ];
