@@ -6,6 +6,7 @@ import {
   describeAuthorizer,
   describeDataEndpoint,
   GatewayProtocol,
+  isScorableTestInvokeError,
   loadRemoteCases,
   remoteCaseInput,
   RemoteOutcome,
@@ -96,7 +97,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
           try {
             outcome.result = await testInvokeAuthorizer(c, input);
           } catch (e) {
-            if (!(e instanceof AuthzError) || ['AWS_NO_CREDENTIALS', 'AWS_SSO_EXPIRED', 'AWS_BAD_CREDENTIALS', 'AWS_UNREACHABLE', 'AWS_ACCESS_DENIED', 'AWS_NOT_FOUND', 'CANCELLED'].includes(e.code)) throw e;
+            if (!isScorableTestInvokeError(e)) throw e;
             outcome.error = e;
           }
           const verdict = checkRemoteCase(tc, a, outcome);

@@ -14,7 +14,8 @@ export type StepStatus = 'passed' | 'failed' | 'skipped';
 export interface Step {
   name: StepName;
   status: StepStatus;
-  durationMs: number;
+  /** Absent when the step was not timed on its own (a Test in AWS measures only the whole call). */
+  durationMs?: number;
   message: string;
 }
 
@@ -33,7 +34,9 @@ export type FailureCode =
   | 'HANDLER_CANCELLED'
   | 'RESPONSE_INVALID'
   | 'NOT_AUTHENTICATED'
-  | 'CONNECT_DENIED';
+  | 'CONNECT_DENIED'
+  /** TestInvokeAuthorizer refused the call for another reason (the Lambda failed, a bad request). */
+  | 'INVOKE_FAILED';
 
 /** Everything one emulated connection did: for the results panel, --json and tests. */
 export interface ConnectionResult {
