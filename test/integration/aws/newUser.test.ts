@@ -217,4 +217,18 @@ describe('AWS as a new user tries it (issue 15)', function () {
     assert.match(String(model.title), /^nu-signed \(HTTPS\): AWS accepted/);
     if (vscode.workspace.isTrusted) assert.equal(model.compare?.result.outcome, 'accepted');
   });
+  it('item 5: Connect to AWS offers a custom endpoint and writes the machine-scoped setting at the user target', async () => {
+    const api = await getApi();
+    const config = () => vscode.workspace.getConfiguration('iotAuthz.aws');
+    const prompts = await scriptPrompts(['Use a custom endpoint (LocalStack, test endpoint)…', { kind: 'inputBox', answer: fx.ep.url }, 'it', 'us-east-1']);
+    try {
+      assert.deepEqual(await vscode.commands.executeCommand('iotAuthz.aws.connect'), { profile: 'it', region: 'us-east-1' });
+      assert.ok(prompts.asked[0].choices.includes('it'));
+      assert.equal(config().inspect('endpoint')?.globalValue, fx.ep.url);
+      assert.equal(config().inspect('endpoint')?.workspaceValue, undefined);
+      assert.equal(api.aws.connection.describe().endpoint, fx.ep.url);
+    } finally {
+      await config().update('endpoint', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
