@@ -231,4 +231,22 @@ describe('AWS as a new user tries it (issue 15)', function () {
       await config().update('endpoint', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+  it('item 9: the Doctor report stays open as a read-only document, fixes are the actions, and it refreshes after a fix', async () => {
+    const prompts = await scriptPrompts([
+      (items: readonly vscode.QuickPickItem[]) => items.find((i) => /permission|invoke/i.test(i.label)),
+      'Apply',
+      undefined,
+    ]);
+    await vscode.commands.executeCommand('iotAuthz.aws.doctor', 'nu-signed');
+    const fixPick = prompts.asked.find((p) => p.kind === 'quickPick')!;
+    assert.ok(fixPick.choices.every((c) => !/^\$\(pass\)/.test(c)), `only fixes are offered: ${fixPick.choices.join(' | ')}`);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iot-authz-aws' && d.uri.path === '/doctor/nu-signed.md');
+    assert.ok(doc, 'the report is open');
+    assert.equal(doc.isDirty, false);
+    assert.equal(doc.isUntitled, false);
+    await waitFor(() => /Fixed: lambda\.permission/.test(doc.getText()), 10_000, 50, 'the report refreshed after the fix');
+    assert.doesNotMatch(doc.getText(), /FAIL .*resource policy/);
+    assert.match(doc.getText(), /Key 'k1' matches the workspace key aws-newuser\/keys\/m\.p(ublic|rivate)\.pem/, 'full lines, not cut');
+    assert.equal(JSON.parse(fx.ep.policyOf('nu-fn')!).Statement.length, 1);
+  });
 });
