@@ -8,6 +8,7 @@
 //   {type:'rendered', seq, text, csp, highlighted, deciding}   after each render / selection
 //   {type:'copy', what}                  what: event|response|policies|log|token|signature|correctedSignature
 //   {type:'openAsTestCase'}
+//   {type:'action', id}                  a button of payload.actions (the extension runs its command)
 //   {type:'error', message}
 // extension -> webview:
 //   {type:'show', seq, payload}          render this payload
@@ -198,6 +199,7 @@
     if (dl.childNodes.length) header.appendChild(dl);
     const actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Result actions' });
     if (p.canOpenAsTestCase) actions.appendChild(h('button', { type: 'button', id: 'open-test-case', class: 'primary' }, 'Open as test case'));
+    (p.actions || []).forEach((a) => actions.appendChild(h('button', { type: 'button', id: `action-${a.id}`, class: 'primary', 'data-action': a.id }, a.label)));
     (p.copyable || []).forEach((w) => actions.appendChild(copyButton(w, `copy-${w}`)));
     header.appendChild(actions);
     return header;
@@ -330,7 +332,8 @@
           if (hd.error.stack && hd.error.stack.length) out.push(h('pre', { class: 'code-block' }, hd.error.stack.join('\n')));
         }
       }
-      out.push(renderLog(r, hd));
+      // AWS returns no log: the Lambda's log is in CloudWatch Logs (the step says so).
+      if (p.source !== 'aws') out.push(renderLog(r, hd));
       return out;
     },
     response(p, r) {
@@ -666,6 +669,8 @@
     if (!t) return;
     if (t.id === 'open-test-case') {
       vscode.postMessage({ type: 'openAsTestCase' });
+    } else if (t.hasAttribute('data-action')) {
+      vscode.postMessage({ type: 'action', id: t.getAttribute('data-action') });
     } else if (t.hasAttribute('data-copy')) {
       vscode.postMessage({ type: 'copy', what: t.getAttribute('data-copy') });
     } else if (t.classList.contains('select-decision')) {

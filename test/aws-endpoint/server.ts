@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { loadDefinitionFile, runHandler } from '../../src/core/emulator';
+import { ensureKeyPair, loadDefinitionFile, runHandler } from '../../src/core/emulator';
 import type { HandlerSpec } from '../../src/core/emulator';
 import { publicKeyPem } from '../../src/core/keys';
 import { computeSignature, parseAuthorization, requestDate, signaturesEqual, splitUrl, TestCredentials } from './sigv4';
@@ -726,14 +726,23 @@ export function toTestInvokeResponse(out: unknown): Record<string, unknown> {
   };
 }
 
-/** Seeds the endpoint with the repository's examples/ definitions (the first with its invoke permission). */
-export function seedExamples(ep: AwsTestEndpoint, examplesDir = path.resolve(__dirname, '../../../examples')): string[] {
+/**
+ * Seeds the endpoint with the repository's examples/ definitions (the first with its invoke
+ * permission). Their key pairs are git-ignored and made on first use, so on a fresh clone the
+ * missing pairs are generated here the way the test runner does (2048-bit, private key 0600).
+ */
+export async function seedExamples(ep: AwsTestEndpoint, examplesDir = path.resolve(__dirname, '../../../examples'), generated: string[] = []): Promise<string[]> {
   const files = fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir).filter((f) => f.endsWith('.authorizer.json')).sort() : [];
   const names: string[] = [];
-  files.forEach((f, i) => {
-    const a = ep.registerDefinition(path.join(examplesDir, f), { permission: i === 0 });
+  for (const [i, f] of files.entries()) {
+    const file = path.join(examplesDir, f);
+    const def = loadDefinitionFile(file);
+    for (const k of def.keyFiles) {
+      if (!fs.existsSync(k.path) && k.path.endsWith('.public.pem')) generated.push(...(await ensureKeyPair(k.path.replace(/\.public\.pem$/, '.private.pem'), def)));
+    }
+    const a = ep.registerDefinition(file, { permission: i === 0 });
     names.push(a.authorizerName);
-  });
+  }
   if (names[0]) ep.defaultAuthorizerName = names[0];
   ep.addDomainConfiguration({ domainConfigurationName: 'iot:Data-ATS', domainName: ep.dataEndpoint });
   return names;
@@ -744,10 +753,12 @@ async function cliMain(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '4566' }, seed: { type: 'string' }, region: { type: 'string' }, examples: { type: 'string' } } });
   const ep = new AwsTestEndpoint({ port: Number(values.port), region: values.region });
   const url = await ep.start();
-  const seeded = values.seed === 'examples' ? seedExamples(ep, values.examples ? path.resolve(values.examples) : undefined) : [];
+  const generated: string[] = [];
+  const seeded = values.seed === 'examples' ? await seedExamples(ep, values.examples ? path.resolve(values.examples) : undefined, generated) : [];
   process.stdout.write(
     [
       `IoT + Lambda test endpoint on ${url} (region ${ep.region}, account ${ep.account}).`,
+      ...(generated.length ? [`Generated ${generated.map((g) => path.relative(process.cwd(), g)).join(' and ')} (git-ignored: never commit the private key).`] : []),
       seeded.length ? `Seeded: ${seeded.join(', ')} (default: ${ep.defaultAuthorizerName}).` : 'No seed (use --seed examples).',
       'Use it with:',
       `  export IOT_AUTHZ_ENDPOINT_IOT=${url} IOT_AUTHZ_ENDPOINT_LAMBDA=${url} AWS_REGION=${ep.region}`,

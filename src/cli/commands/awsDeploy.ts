@@ -34,8 +34,7 @@ export const awsDeployCommand: CliCommand = {
   --yes              apply without asking (otherwise asks y/N on a terminal; without one, only shows the plan)
   --add-permission   also add the Lambda resource-policy statement letting IoT invoke the function, if missing
   --allow-outside-workspace  let key paths lead outside the current folder and the definition's folder
-  --region R         default: the definition's "region", then the profile's
-${AWS_USAGE_OPTIONS}
+${AWS_USAGE_OPTIONS.replace(/^ {2}--region R .*$/m, '  --region R      region (default: the definition\'s "region", then AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region)')}
 Exit: 0 applied or nothing to change, 1 not applied (declined or no terminal) or AWS refused, 2 bad definition or setup.`,
   options: { ...AWS_OPTIONS, yes: { type: 'boolean', short: 'y' }, 'add-permission': { type: 'boolean' }, 'allow-outside-workspace': { type: 'boolean' } },
   allowPositionals: true,

@@ -27,8 +27,10 @@ Exit: 0 no failed check, 1 a check failed or AWS refused.`,
       keys.push({ label: k, fingerprint: fp });
     }
     if (!flag(args, 'no-scan')) keys.push(...scanWorkspaceKeys(io.cwd));
+    // --no-scan without --key: nothing was looked at, so no key is said to match nothing.
+    const workspaceKeys = flag(args, 'no-scan') && !keys.length ? undefined : keys;
     return withAws(this.name, args, io, async (c) => {
-      let { checks } = await diagnoseAuthorizer(c, name, { workspaceKeys: keys });
+      let { checks } = await diagnoseAuthorizer(c, name, { workspaceKeys });
       const fixed: string[] = [];
       if (flag(args, 'fix')) {
         for (const ch of checks) {
@@ -42,7 +44,7 @@ Exit: 0 no failed check, 1 a check failed or AWS refused.`,
             }
           }
         }
-        if (fixed.length) checks = (await diagnoseAuthorizer(c, name, { workspaceKeys: keys })).checks;
+        if (fixed.length) checks = (await diagnoseAuthorizer(c, name, { workspaceKeys })).checks;
       }
       const status = overallStatus(checks);
       if (flag(args, 'json')) printJson(io, { authorizerName: name, status, checks, fixed });

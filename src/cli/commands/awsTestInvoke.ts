@@ -7,6 +7,7 @@ import {
   describeAuthorizer,
   describeDataEndpoint,
   GatewayProtocol,
+  isScorableTestInvokeError,
   loadRemoteCases,
   remoteCaseInput,
   RemoteOutcome,
@@ -43,6 +44,7 @@ export const awsTestInvokeCommand: CliCommand = {
   name: 'aws test-invoke',
   summary: 'Call TestInvokeAuthorizer with a token (and the protocol data a device sends), or run *.authz-test.json cases against AWS.',
   usage: `  iot-authz aws test-invoke NAME --token T [--signature S] [--protocol https|mqtt|wss] [--client-id ID] [--username U] [--password P] [--json]
+  iot-authz aws test-invoke NAME --protocol mqtt|wss --username U [--password P] [--client-id ID]   (signing disabled: no token needed)
   iot-authz aws test-invoke NAME --case CASES.authz-test.json [--case-name NAME|N] [--json]
   --protocol       the device's protocol (default https): fills the HTTP / MQTT / TLS contexts as IoT Core would
   --no-contexts    send only token and signature (the Lambda then sees no protocolData, unlike a device)
@@ -71,7 +73,9 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
     const caseFile = str(args, 'case');
     const token = str(args, 'token');
     if (caseFile && (token !== undefined || str(args, 'signature') !== undefined)) throw new UsageError('Use either --case or --token/--signature, not both.');
-    if (!caseFile && token === undefined) throw new UsageError('Give --token (and --signature for a signing authorizer), or --case FILE.');
+    const mqttCredentials = str(args, 'username') !== undefined || str(args, 'password') !== undefined;
+    // Without signing, MQTT username/password alone are a valid test (as in VS Code and --case).
+    if (!caseFile && token === undefined && !mqttCredentials) throw new UsageError('Give --token (and --signature for a signing authorizer), --username/--password for an authorizer without signing, or --case FILE.');
     const protocol = (str(args, 'protocol') ?? 'https') as GatewayProtocol;
     if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--protocol must be one of ${PROTOCOLS.join(', ')}.`);
     const json = flag(args, 'json');
@@ -98,7 +102,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
           try {
             outcome.result = await testInvokeAuthorizer(c, input);
           } catch (e) {
-            if (!(e instanceof AuthzError) || ['AWS_NO_CREDENTIALS', 'AWS_SSO_EXPIRED', 'AWS_BAD_CREDENTIALS', 'AWS_UNREACHABLE', 'AWS_ACCESS_DENIED', 'AWS_NOT_FOUND', 'CANCELLED'].includes(e.code)) throw e;
+            if (!isScorableTestInvokeError(e)) throw e;
             outcome.error = e;
           }
           const verdict = checkRemoteCase(tc, a, outcome);
@@ -126,6 +130,7 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
             username: str(args, 'username'),
             password: str(args, 'password'),
           });
+      if (!a.signingDisabled && token === undefined) throw new UsageError(`Authorizer '${name}' verifies token signatures: give --token and --signature.`);
       if (!a.signingDisabled && input.tokenSignature === undefined) throw new UsageError(`Authorizer '${name}' verifies token signatures: give --signature.`);
       const r = await testInvokeAuthorizer(c, input);
       if (json) printJson(io, { input, result: r });

@@ -163,3 +163,18 @@ export function runDoctor(input: DoctorInput): DoctorCheck[] {
 export function overallStatus(checks: DoctorCheck[]): CheckStatus {
   return checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
 }
+
+const REPORT_MARK: Record<CheckStatus, string> = { pass: '✓ ok  ', warn: '⚠ WARN', fail: '✗ FAIL' };
+
+/** The Doctor's report as Markdown: every check on its own line, in full, with its fix. */
+export function formatDoctorReport(authorizerName: string, where: string, checks: DoctorCheck[], fixed: string[] = []): string {
+  const n = (st: CheckStatus) => checks.filter((c) => c.status === st).length;
+  const lines = [`# Authorizer Doctor: ${authorizerName}`, '', `${where} · ${n('pass')} ok, ${n('warn')} warning(s), ${n('fail')} failed`, ''];
+  for (const f of fixed) lines.push(`- Fixed: ${f}`);
+  if (fixed.length) lines.push('');
+  for (const c of checks) {
+    lines.push(`- ${REPORT_MARK[c.status]} ${c.message}`);
+    if (c.fix && c.status !== 'pass') lines.push(`  - Fix${c.fix.kind === 'manual' ? '' : ' (IoT Authorizer: Authorizer Doctor applies it)'}: ${c.fix.description}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,5 +1,5 @@
 import { AuthzError } from '../errors';
-import { arnLike, parseArn, unqualifiedFunctionArn, wildcardMatch } from './arn';
+import { arnLike, functionNameOf, parseArn, unqualifiedFunctionArn, wildcardMatch } from './arn';
 import { InvokePermissionRequest } from './types';
 
 export const IOT_PRINCIPAL = 'iot.amazonaws.com';
@@ -207,4 +207,14 @@ export function statementForRequest(req: InvokePermissionRequest, functionArn = 
       ArnLike: { 'AWS:SourceArn': req.SourceArn },
     },
   };
+}
+
+/**
+ * The text of the "let IoT invoke the Lambda?" question: why, and the exact statement
+ * AddPermission adds. Dialogs render their detail as HTML text, which collapses leading
+ * spaces, so the JSON is indented with no-break spaces to keep its shape.
+ */
+export function permissionQuestionDetail(reason: string, req: InvokePermissionRequest): string {
+  const json = JSON.stringify(statementForRequest(req), null, 2).replace(/^ +/gm, (sp) => '\u00a0'.repeat(sp.length));
+  return `${reason}\n\nAddPermission adds this statement to the resource policy of ${functionNameOf(req.FunctionName)}:\n\n${json}`;
 }

@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { AuthzError } from '../errors';
 import { assertInsideWorkspace } from '../paths';
 import { readJsonFile } from '../files';
-import { decide, normalizeTestFile, parseOperation, signWithKeyFile } from '../emulator';
+import { normalizeTestFile, signWithKeyFile } from '../emulator';
 import type { NormalizedCase, OperationDecision, OperationInput } from '../emulator';
-import type { PolicyContext } from '../policy';
 import { parseArn } from './arn';
-import { buildTestInvokeInput } from './testinvoke';
+import { buildTestInvokeInput, DEFAULT_CLIENT_ID } from './testinvoke';
+import { isSignatureRejection, testInvokeToConnectionResult } from './testInvokeResult';
 import { AuthorizerDescription, TestInvokeInput, TestInvokeResult } from './types';
 
 /**
@@ -80,22 +80,23 @@ export function checkRemoteCase(c: NormalizedCase, a: AuthorizerDescription, out
   const account = arn?.account ?? '123456789012';
   const failures: string[] = [];
   const r = outcome.result;
-  const sigRejected = !r && outcome.error?.code === 'AWS_INVALID_REQUEST' && /signature/i.test(outcome.error.message);
-  let failure: string | undefined;
-  let connected = false;
-  let decisions: OperationDecision[] = [];
-  if (!r) failure = sigRejected ? 'SIGNATURE_INVALID' : 'INVOKE_FAILED';
-  else if (!r.isAuthenticated) failure = 'NOT_AUTHENTICATED';
-  else {
-    const isMqtt = c.protocol !== 'https';
-    const ctx: PolicyContext = isMqtt ? { clientId: c.clientId ?? 'iot-authz-test' } : {};
-    if (isMqtt) {
-      const d = decide(parseOperation({ action: 'iot:Connect', resource: ctx.clientId ?? '' }, region, account), r.policyDocuments, ctx);
-      connected = d.decision === 'allow';
-      if (!connected) failure = 'CONNECT_DENIED';
-    } else connected = true;
-    decisions = [...(e.allowed ?? []), ...(e.denied ?? [])].map((op) => decide(parseOperation(op, region, account), r.policyDocuments, ctx));
-  }
+  const sigRejected = !r && isSignatureRejection(outcome.error);
+  // Scored by the same conversion the results panel shows (signature, response, connect, operations).
+  const scored = testInvokeToConnectionResult({
+    authorizerName: a.authorizerName,
+    authorizerArn: a.authorizerArn,
+    region,
+    account,
+    protocol: c.protocol,
+    result: r,
+    error: outcome.error,
+    clientId: c.protocol !== 'https' ? (c.clientId ?? DEFAULT_CLIENT_ID) : undefined,
+    operations: [...(e.allowed ?? []), ...(e.denied ?? [])],
+    signingDisabled: a.signingDisabled,
+  });
+  const connected = scored.connected;
+  const failure: string | undefined = scored.failure?.code;
+  const decisions: OperationDecision[] = scored.decisions;
   if (e.signatureValid !== undefined) {
     if (a.signingDisabled) failures.push(`expected signatureValid ${e.signatureValid}, but signing is disabled for this authorizer`);
     else if (e.signatureValid === sigRejected) failures.push(`expected signatureValid ${e.signatureValid}, got ${!sigRejected}${outcome.error ? `: ${outcome.error.message}` : ''}`);

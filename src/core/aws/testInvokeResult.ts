@@ -2,6 +2,7 @@ import { validateResponseObject } from '../authoring/validator';
 import { decide, OperationDecision, OperationInput, parseOperation } from '../emulator/operations';
 import type { ConnectionResult, Step, StepName } from '../emulator/pipeline';
 import type { PolicyContext, PolicyDocument } from '../policy';
+import { AuthzError } from '../errors';
 import { parseArn } from './arn';
 import { GatewayProtocol } from './testinvoke';
 import { TestInvokeResult } from './types';
@@ -14,8 +15,10 @@ export interface TestInvokeConversion {
   region?: string;
   account?: string;
   protocol: GatewayProtocol;
-  /** What AWS answered. */
-  result: TestInvokeResult;
+  /** What AWS answered; absent when it refused the call (`error`). */
+  result?: TestInvokeResult;
+  /** TestInvokeAuthorizer's refusal (e.g. the signature was rejected): scored as a rejection. */
+  error?: AuthzError;
   /** The MQTT client id sent in mqttContext (MQTT / WebSockets: iot:Connect is checked for it). */
   clientId?: string;
   /** The operations the user asked about, e.g. "iot:Publish a/b" or {action, resource}. */
@@ -26,6 +29,27 @@ export interface TestInvokeConversion {
   sourceIp?: string;
   /** How long the call took (ms). */
   elapsedMs?: number;
+}
+
+/**
+ * Errors of TestInvokeAuthorizer that say nothing about the authorizer (setup, reachability,
+ * permissions, cancellation): they stay errors, where the others are scored as a rejection.
+ */
+export const TEST_INVOKE_SETUP_ERRORS: ReadonlySet<string> = new Set([
+  'AWS_NO_CREDENTIALS', 'AWS_SSO_EXPIRED', 'AWS_CREDENTIALS_EXPIRED', 'AWS_BAD_CREDENTIALS', 'AWS_UNREACHABLE', 'AWS_ACCESS_DENIED', 'AWS_NOT_FOUND', 'AWS_THROTTLED', 'CANCELLED',
+]);
+
+/** True when the error is a refusal to score (signature rejected, Lambda failed), not a setup problem. */
+export function isScorableTestInvokeError(e: unknown): e is AuthzError {
+  return e instanceof AuthzError && !TEST_INVOKE_SETUP_ERRORS.has(e.code);
+}
+
+/**
+ * True when TestInvokeAuthorizer refused the token signature. AWS answers a bad signature
+ * with an invalid-request error naming the signature (the exact error type is unconfirmed).
+ */
+export function isSignatureRejection(e: AuthzError | undefined): boolean {
+  return e?.code === 'AWS_INVALID_REQUEST' && /signature/i.test(e.message);
 }
 
 /**
@@ -42,6 +66,7 @@ export function testInvokeToConnectionResult(o: TestInvokeConversion): Connectio
   const region = arn?.region || o.region || 'us-east-1';
   const account = arn?.account || o.account || '123456789012';
   const operations = (o.operations ?? []).map((op) => parseOperation(op, region, account));
+  if (!o.result) return refusedResult(o, o.error ?? new AuthzError('AWS_ERROR', 'TestInvokeAuthorizer gave no answer.'));
   const r = o.result;
   const response: Record<string, unknown> = {
     isAuthenticated: r.isAuthenticated,
@@ -51,7 +76,8 @@ export function testInvokeToConnectionResult(o: TestInvokeConversion): Connectio
     ...(r.disconnectAfterInSeconds !== undefined ? { disconnectAfterInSeconds: r.disconnectAfterInSeconds } : {}),
   };
   const steps: Step[] = [];
-  const step = (name: StepName, status: Step['status'], message: string) => steps.push({ name, status, durationMs: 0, message });
+  // Only the whole call is timed (totalMs): the steps carry no duration of their own.
+  const step = (name: StepName, status: Step['status'], message: string) => steps.push({ name, status, message });
   const signatureMessage = o.signingDisabled
     ? 'Signing is disabled for this authorizer: AWS IoT did not verify a signature.'
     : 'AWS IoT verified the token signature (TestInvokeAuthorizer refuses a bad signature before invoking the Lambda).';
@@ -132,4 +158,35 @@ export function testInvokeToConnectionResult(o: TestInvokeConversion): Connectio
     ? `Accepted by AWS: authenticated as ${r.principalId ?? '(no principalId)'}${operations.length ? `; ${allowed}/${operations.length} operation(s) allowed` : ''}.`
     : `Rejected at connect: ${result.failure?.message}`;
   return result;
+}
+
+/** A TestInvokeAuthorizer refusal as a rejected result: at the signature step, or at the Lambda. */
+function refusedResult(o: TestInvokeConversion, error: AuthzError): ConnectionResult {
+  const sig = isSignatureRejection(error);
+  const steps: Step[] = [];
+  const step = (name: StepName, status: Step['status'], message: string) => steps.push({ name, status, message });
+  const message = sig
+    ? `AWS IoT rejected the token signature, so the Lambda was not invoked: ${error.message}`
+    : `TestInvokeAuthorizer failed: ${error.message}`;
+  if (sig) step('signature', 'failed', message);
+  else step('signature', o.signingDisabled ? 'skipped' : 'passed', o.signingDisabled ? 'Signing is disabled for this authorizer: AWS IoT did not verify a signature.' : 'AWS IoT accepted the token signature.');
+  step('event', 'skipped', sig ? 'Not reached.' : 'AWS built the event; TestInvokeAuthorizer does not return it.');
+  step('handler', sig ? 'skipped' : 'failed', sig ? 'Not reached: AWS does not invoke the Lambda for a token it cannot verify.' : message);
+  for (const n of ['response', 'connect', 'decisions'] as StepName[]) step(n, 'skipped', 'Not reached.');
+  return {
+    outcome: 'rejected',
+    summary: sig ? `Rejected at signature: ${message}` : `Rejected: ${message}`,
+    protocol: o.protocol,
+    authorizerName: o.authorizerName,
+    authenticated: false,
+    connected: false,
+    steps,
+    signature: o.signingDisabled ? { checked: false, message: 'Signing is disabled for this authorizer.' } : sig ? { checked: true, valid: false, message } : { checked: true, valid: true, message: 'AWS IoT accepted the token signature.' },
+    responseFindings: [],
+    log: [],
+    logText: '',
+    decisions: [],
+    failure: { step: sig ? 'signature' : 'handler', code: sig ? 'SIGNATURE_INVALID' : 'INVOKE_FAILED', message },
+    totalMs: o.elapsedMs ?? 0,
+  };
 }

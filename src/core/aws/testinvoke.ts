@@ -5,6 +5,9 @@ import { HttpContext, MqttContext, TestInvokeInput, TlsContext } from './types';
 /** How the device connects: HTTPS publish, MQTT over TLS (port 443, ALPN mqtt), MQTT over WebSockets. */
 export type GatewayProtocol = 'https' | 'mqtt' | 'wss';
 
+/** The MQTT client id sent when none is given (VS Code prefills it; the CLI and test cases default to it). */
+export const DEFAULT_CLIENT_ID = 'iot-authz-test';
+
 
 export interface TestInvokeDefaultsInput {
   authorizerName: string;
@@ -55,7 +58,7 @@ export function buildTestInvokeInput(o: TestInvokeDefaultsInput): TestInvokeInpu
       if (username === undefined && o.token !== undefined && o.tokenKeyName && o.tokenSignature !== undefined) {
         username = mqttUsername({ authorizerName: o.authorizerName, tokenKeyName: o.tokenKeyName, token: o.token, signature: o.tokenSignature });
       }
-      const mqtt: MqttContext = { clientId: o.clientId ?? 'iot-authz-test' };
+      const mqtt: MqttContext = { clientId: o.clientId ?? DEFAULT_CLIENT_ID };
       if (username !== undefined) mqtt.username = username;
       if (password) mqtt.password = password;
       input.mqttContext = mqtt;
@@ -72,7 +75,7 @@ export function buildTestInvokeInput(o: TestInvokeDefaultsInput): TestInvokeInpu
         ...(o.headers ?? {}),
       };
       input.httpContext = { headers };
-      const mqtt: MqttContext = { clientId: o.clientId ?? 'iot-authz-test' };
+      const mqtt: MqttContext = { clientId: o.clientId ?? DEFAULT_CLIENT_ID };
       if (o.username !== undefined) mqtt.username = o.username;
       if (password) mqtt.password = password;
       input.mqttContext = mqtt;

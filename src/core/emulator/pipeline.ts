@@ -14,7 +14,8 @@ export type StepStatus = 'passed' | 'failed' | 'skipped';
 export interface Step {
   name: StepName;
   status: StepStatus;
-  durationMs: number;
+  /** Absent when the step was not timed on its own (a Test in AWS measures only the whole call). */
+  durationMs?: number;
   message: string;
 }
 
@@ -35,7 +36,9 @@ export type FailureCode =
   | 'NOT_AUTHENTICATED'
   | 'CONNECT_DENIED'
   /** An unexpected exception in a step (a bug in the emulator): the run is incomplete. */
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  /** TestInvokeAuthorizer refused the call for another reason (the Lambda failed, a bad request). */
+  | 'INVOKE_FAILED';
 
 /** Everything one emulated connection did: for the results panel, --json and tests. */
 export interface ConnectionResult {

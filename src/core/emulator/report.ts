@@ -10,7 +10,7 @@ export function formatConnectionResult(r: ConnectionResult): string {
   const lines: string[] = [];
   lines.push(`${r.outcome === 'accepted' ? 'ACCEPTED' : 'REJECTED'}  ${r.authorizerName} over ${r.protocol}: ${r.summary}`);
   lines.push('');
-  for (const s of r.steps) lines.push(`  ${MARK[s.status]} ${s.name.padEnd(10)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${s.message}`);
+  for (const s of r.steps) lines.push(`  ${MARK[s.status]} ${s.name.padEnd(10)} ${s.durationMs === undefined ? ''.padStart(10) : `${s.durationMs.toFixed(1).padStart(7)} ms`}  ${s.message}`);
   if (r.signature.diagnosis?.length) {
     lines.push('', 'Signature diagnosis:');
     for (const d of r.signature.diagnosis) lines.push(`  - ${d.code}: ${d.message}`);

@@ -24,6 +24,7 @@ import { testInvokeCommand, TestInvokeArgs } from './commands/testInvoke';
 import { AwsConnection } from './connection';
 import { AwsSection } from './explorer/awsSection';
 import { AwsFeature } from './feature';
+import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { AwsStatusBar } from './statusBar';
 
 const plain = <T extends object>(a: unknown): T => (typeof a === 'object' && a !== null && Object.getPrototypeOf(a) === Object.prototype ? (a as T) : ({} as T));
@@ -37,8 +38,9 @@ export function registerAws(context: vscode.ExtensionContext, services: Services
   const connection = new AwsConnection(services);
   const section = new AwsSection(services, connection);
   const statusBar = new AwsStatusBar(connection);
-  context.subscriptions.push(connection, section, statusBar);
-  const f: AwsFeature = { services, connection, section, statusBar, results, keys };
+  const documents = new ReadOnlyDocuments();
+  context.subscriptions.push(connection, section, statusBar, documents);
+  const f: AwsFeature = { services, connection, section, statusBar, results, keys, documents };
   section.feature = f;
   services.explorer.addSection(section);
 

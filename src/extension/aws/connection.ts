@@ -176,6 +176,12 @@ export class AwsConnection implements vscode.Disposable {
    * Runs an AWS call with a cancellable progress notification; the AbortSignal follows the
    * Cancel button. AuthzErrors propagate (the command runner shows them).
    */
+  /** How many progress notifications run() shows now: questions to the user are asked only while none spins. */
+  get busy(): number {
+    return this.running;
+  }
+  private running = 0;
+
   async run<T>(title: string, fn: (c: AwsClients, signal: AbortSignal) => Promise<T>, overrides: { region?: string; inView?: boolean } = {}): Promise<T> {
     // Explorer listings show progress in the view (no notification per expansion); commands get
     // a cancellable notification whose Cancel aborts the SDK call.
@@ -183,6 +189,8 @@ export class AwsConnection implements vscode.Disposable {
     return vscode.window.withProgress({ location, title, cancellable: !overrides.inView }, async (_p, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
+      const counted = !overrides.inView;
+      if (counted) this.running++;
       const started = Date.now();
       let own: AwsClients | undefined;
       try {
@@ -194,6 +202,7 @@ export class AwsConnection implements vscode.Disposable {
         if (e instanceof AuthzError) this.services.log.warn(`${title}: ${e.code}: ${e.message}`);
         throw e;
       } finally {
+        if (counted) this.running--;
         sub.dispose();
         own?.destroy();
       }

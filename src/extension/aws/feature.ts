@@ -3,6 +3,7 @@ import type { ResultsPanelService } from '../panels/resultsPanel';
 import { Services } from '../services';
 import { AwsConnection } from './connection';
 import type { AwsSection } from './explorer/awsSection';
+import type { ReadOnlyDocuments } from './readOnlyDocuments';
 import type { AwsStatusBar } from './statusBar';
 
 /** What the AWS feature's commands and nodes share. */
@@ -16,4 +17,6 @@ export interface AwsFeature {
   results?: ResultsPanelService;
   /** The keys feature, when activation was given it: its key scan marks matching deployed keys. */
   keys?: KeysFeature;
+  /** Read-only virtual documents (Describe, the Doctor report). */
+  documents?: ReadOnlyDocuments;
 }

@@ -35,6 +35,18 @@ export interface ResultsModel {
   authorizerFile?: string;
   /** A second result shown next to this one ("Compare with local run"): a table of decisions. */
   compare?: { title?: string; source: ResultSource; result: PanelResult };
+  /**
+   * Buttons that run a command ("Compare with local run", a Doctor fix). Only the id and
+   * label reach the webview; the command and its arguments stay in the extension.
+   */
+  actions?: PanelAction[];
+}
+
+export interface PanelAction {
+  id: string;
+  label: string;
+  command: string;
+  args?: unknown;
 }
 
 /** Copy buttons: the webview names what to copy, the extension takes the text from the model. */
@@ -46,6 +58,7 @@ export type PanelMessage =
   | { type: 'rendered'; seq: number; text: string; csp: string; highlighted: string[]; deciding: string[] }
   | { type: 'copy'; what: CopyTarget }
   | { type: 'openAsTestCase' }
+  | { type: 'action'; id: string }
   | { type: 'error'; message: string };
 
 /** Messages the extension posts to the webview. */
@@ -67,6 +80,8 @@ export interface PanelPayload {
   /** Which copy buttons make sense. */
   copyable: CopyTarget[];
   canOpenAsTestCase: boolean;
+  /** The model's action buttons (id and label only). */
+  actions: Array<{ id: string; label: string }>;
   compare?: { title: string; source: ResultSource; sourceLabel: string; result: PanelResult };
   /** Table texts of the connect decision and of each operation decision (same order as result.decisions). */
   decisionTexts: { connect?: DecisionTexts; decisions: DecisionTexts[] };
@@ -236,6 +251,7 @@ export function toPayload(model: ResultsModel, canOpenAsTestCase = true): PanelP
     policies: parsePolicies(result),
     copyable,
     canOpenAsTestCase,
+    actions: (model.actions ?? []).map((a) => ({ id: a.id, label: a.label })),
     decisionTexts: {
       ...(result.connect ? { connect: decisionTexts(result.connect) } : {}),
       decisions: (result.decisions ?? []).map(decisionTexts),

@@ -127,6 +127,12 @@ export class ResultsPanelService implements vscode.Disposable {
         case 'openAsTestCase':
           await this.openAsTestCase();
           break;
+        case 'action': {
+          const action = this.model?.actions?.find((a) => a.id === String(msg.id));
+          if (action) await vscode.commands.executeCommand(action.command, action.args);
+          else this.services.log.warn(`Results panel: no action ${JSON.stringify(msg.id)?.slice(0, 100)}`);
+          break;
+        }
         case 'error':
           this.services.log.error(`Results panel script error: ${String(msg.message)}`);
           break;

@@ -82,7 +82,7 @@ describe('cli: iot-authz aws *', function () {
     ep.defaultAuthorizerName = 'a2';
     const r = await run(['aws', 'list']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^\s+a1\s+arn:aws:iot:us-east-1:123456789012:authorizer\/a1$/m);
+    assert.match(r.out, /^\s+a1\s+ACTIVE\s+arn:aws:iot:us-east-1:123456789012:authorizer\/a1$/m);
     assert.match(r.out, /^\*\s+a2\s+/m);
     const j = await run(['aws', 'list', '--json', '--status', 'ACTIVE']);
     const parsed = JSON.parse(j.out);
@@ -215,5 +215,47 @@ describe('cli: iot-authz aws *', function () {
     assert.equal(ep.functions.get('authz-fn')!.statements.length, 1);
     const other = await run(['aws', 'doctor', 'doc', '--no-scan', '--key', 'keys/dev.public.pem']);
     assert.equal(other.code, 0, other.out);
+  });
+  describe('issue 15 item 12: CLI details', () => {
+    it('aws doctor --no-scan without --key does not claim a key matches nothing in the workspace', async () => {
+      ep.addAuthorizer({ authorizerName: 'ns', authorizerFunctionArn: ep.functionArn('authz-fn'), tokenKeyName: 'tok', tokenSigningPublicKeys: { k9: testKeys()[1].publicPem } });
+      const r = await run(['aws', 'doctor', 'ns', '--no-scan']);
+      assert.doesNotMatch(r.out, /matches no public key/);
+      const scanned = await run(['aws', 'doctor', 'ns']);
+      assert.match(scanned.out, /WARN {2}Key 'k9' matches no public key in the workspace/, 'with the scan the warning stays');
+    });
+
+    it('aws test-invoke --protocol mqtt --username U --password P works without --token when signing is disabled', async () => {
+      ep.addAuthorizer({ authorizerName: 'nosign', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true });
+      const r = await run(['aws', 'test-invoke', 'nosign', '--protocol', 'mqtt', '--username', 'U', '--password', 'P']);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /isAuthenticated: false/);
+      const body = JSON.parse(ep.requests.at(-1)!.body);
+      assert.equal(body.mqttContext.username, 'U');
+      assert.equal(body.token, undefined);
+      ep.addAuthorizer({ authorizerName: 'signs', authorizerFunctionArn: ep.functionArn('authz-fn'), tokenKeyName: 'tok', tokenSigningPublicKeys: { k1: testKeys()[0].publicPem } });
+      const signing = await run(['aws', 'test-invoke', 'signs', '--protocol', 'mqtt', '--username', 'U']);
+      assert.equal(signing.code, 2);
+      assert.match(signing.err, /--token/);
+    });
+
+    it('aws list shows each authorizer\'s status, in the table and in --json', async () => {
+      ep.addAuthorizer({ authorizerName: 's1', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true, status: 'ACTIVE' });
+      ep.addAuthorizer({ authorizerName: 's2', authorizerFunctionArn: ep.functionArn('authz-fn'), signingDisabled: true, status: 'INACTIVE' });
+      const r = await run(['aws', 'list']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^\s+NAME\s+STATUS\s+ARN$/m);
+      assert.match(r.out, /^\s+s1\s+ACTIVE\s+arn:/m);
+      assert.match(r.out, /^\s+s2\s+INACTIVE\s+arn:/m);
+      const j = JSON.parse((await run(['aws', 'list', '--json'])).out);
+      assert.deepEqual(j.authorizers.map((a: { authorizerName: string; status: string }) => [a.authorizerName, a.status]), [['s1', 'ACTIVE'], ['s2', 'INACTIVE']]);
+    });
+
+    it('aws deploy --help lists --region once', async () => {
+      const r = await run(['aws', 'deploy', '--help']);
+      assert.equal(r.code, 0);
+      assert.equal(r.out.split('\n').filter((l) => /^\s+--region\b/.test(l)).length, 1, r.out);
+      assert.match(r.out, /--region R .*definition/);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { addInvokePermission, describeAuthorizer, functionNameOf, statementForRequest } from '../../../core/aws';
+import { addInvokePermission, describeAuthorizer, functionNameOf, InvokePermissionRequest, permissionQuestionDetail } from '../../../core/aws';
 import { AwsFeature } from '../feature';
 import { invokeStateOf } from '../invokeState';
 import { AuthorizerRef, isArgs, pickAuthorizer } from './common';
@@ -24,15 +24,18 @@ export async function addPermissionCommand(f: AwsFeature, ref: AuthorizerRef | A
     return undefined;
   }
   const req = state.request;
-  const statement = statementForRequest(req);
   const decided = isArgs<AddPermissionArgs>(ref) && typeof ref.confirm === 'boolean';
-  if (!decided) {
-    const detail = `${state.reason}\n\nAddPermission adds this statement to the resource policy of ${functionNameOf(req.FunctionName)}:\n\n${JSON.stringify(statement, null, 2)}`;
-    if ((await f.services.prompts.confirm(`Let AWS IoT invoke the Lambda for '${name}'?`, detail, 'Add Permission')) !== 'Add Permission') return undefined;
-  }
+  if (!decided && !(await confirmAddPermission(f, name, state.reason, req))) return undefined;
   const added = await f.connection.run('Adding the Lambda permission', (c, signal) => addInvokePermission(c, req, { signal }));
   f.services.log.info(`Added Lambda permission ${req.StatementId} on ${req.FunctionName} for ${req.SourceArn}.`);
   f.section.refresh();
   void f.services.prompts.info(`Added statement ${req.StatementId} to ${functionNameOf(req.FunctionName)}: AWS IoT may now invoke it for '${name}'.`);
   return added;
 }
+
+/** The modal "Let AWS IoT invoke the Lambda?" question with the exact statement; true when accepted. */
+export async function confirmAddPermission(f: AwsFeature, name: string, reason: string, req: InvokePermissionRequest): Promise<boolean> {
+  return (await f.services.prompts.confirm(`Let AWS IoT invoke the Lambda for '${name}'?`, permissionQuestionDetail(reason, req), ADD_PERMISSION)) === ADD_PERMISSION;
+}
+
+const ADD_PERMISSION = 'Add Permission';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { AuthorizerDescription, AuthorizerStatus, describeAuthorizer, listAuthorizers, pemFileFingerprint, updateAuthorizer, WorkspaceKey } from '../../../core/aws';
+import { AuthzError } from '../../../core/errors';
+import { AuthorizerDescription, AuthorizerStatus, describeAuthorizer, describeDefaultAuthorizer, listAuthorizers, pemFileFingerprint, updateAuthorizer, WorkspaceKey } from '../../../core/aws';
 import { AuthorizerNode } from '../explorer/authorizerNode';
 import { AwsFeature } from '../feature';
 
@@ -72,11 +73,12 @@ export async function changeStatus(f: AwsFeature, ref: AuthorizerRef | ConfirmAr
   if (!name) return undefined;
   const region = f.connection.describe().region;
   if (!preConfirmed(ref)) {
+    const isDefault = status === 'INACTIVE' && (await isDefaultAuthorizer(f, name));
     const detail =
       status === 'ACTIVE'
         ? 'Devices that name it (or use it as the default authorizer) can connect through it again.'
-        : 'IoT Core then refuses new connections that name it; connected devices stay connected until they reconnect.';
-    const ok = await f.services.prompts.confirm(`${verb} authorizer '${name}' in ${region}?`, detail, verb);
+        : `IoT Core then refuses new connections that name it${isDefault ? ', and, as it is the default authorizer, those that name no authorizer' : ''}; connected devices stay connected until they reconnect.`;
+    const ok = await f.services.prompts.confirm(`${verb} authorizer '${name}'${isDefault ? ' (the default authorizer)' : ''} in ${region}?`, detail, verb);
     if (ok !== verb) return undefined;
   }
   const d = await f.connection.run(`${verb === 'Activate' ? 'Activating' : 'Deactivating'} ${name}`, async (c, signal) => {
@@ -87,4 +89,16 @@ export async function changeStatus(f: AwsFeature, ref: AuthorizerRef | ConfirmAr
   f.section.refresh();
   void f.services.prompts.info(`Authorizer '${name}' is now ${d.status ?? status}.`);
   return d;
+}
+
+/** Whether the account's default authorizer is `name`: from the listing when it knows, else asked (false when unknown). */
+async function isDefaultAuthorizer(f: AwsFeature, name: string): Promise<boolean> {
+  const listed = f.section.lastNodes?.find((n) => n.authorizerName === name);
+  if (listed) return listed.isDefault;
+  try {
+    return (await f.connection.run('Checking the default authorizer', (c, signal) => describeDefaultAuthorizer(c, { signal })))?.authorizerName === name;
+  } catch (e) {
+    if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
+    return false;
+  }
 }

@@ -14,6 +14,7 @@ import {
   planDeploy,
 } from '../../../core/aws';
 import { AwsFeature } from '../feature';
+import { confirmAddPermission } from './addPermission';
 import { isArgs } from './common';
 
 export interface DeployArgs {
@@ -67,46 +68,52 @@ export async function deployCommand(f: AwsFeature, argOrUri?: DeployArgs | vscod
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   const def = loadDefinitionFile(uri.fsPath, [path.dirname(uri.fsPath), ...(root ? [root] : [])]);
   const region = def.region;
-  return f.connection.run(
-    `Deploying ${def.authorizerName}`,
+  // Every question is asked between progress notifications, never while one spins: a question
+  // under a spinning "Deploying" toast can hide in the notification centre and stall the deploy.
+  const { plan, target, current } = await f.connection.run(
+    `Reading ${def.authorizerName} in AWS`,
     async (c, signal) => {
       const current = await findAuthorizer(c, def.authorizerName, { signal });
-      const plan = planDeploy(def, current);
-      const out: DeployOutcome = { plan, applied: false, authorizerArn: current?.authorizerArn };
-      if (plan.action === 'none') {
-        void prompts.info(`Authorizer '${def.authorizerName}' in ${c.target.region} already matches ${vscode.workspace.asRelativePath(uri)}.`);
-      } else {
-        const verb = plan.action === 'create' ? 'Create' : 'Update';
-        const ok = args.apply || (await prompts.confirm(`${verb} authorizer '${def.authorizerName}' in ${c.target.region}${c.target.profile ? ` (profile ${c.target.profile})` : ''}?`, formatPlan(plan), verb)) === verb;
-        if (!ok) return out;
-        const applied = await applyDeploy(c, plan, { signal });
-        out.applied = true;
-        out.authorizerArn = applied?.authorizerArn || out.authorizerArn;
-        f.services.log.info(`${verb}d ${out.authorizerArn}:\n${formatPlan(plan)}`);
-        f.section.refresh();
-      }
-      if (out.authorizerArn) {
-        try {
-          const policy = await getFunctionPolicy(c, def.authorizerFunctionArn, { signal });
-          const check = checkInvokePermission(policy?.policy, out.authorizerArn, def.authorizerFunctionArn);
-          out.permission = { allowed: check.allowed, reason: check.reason };
-          if (!check.allowed) {
-            const req = invokePermissionRequest(def.authorizerFunctionArn, out.authorizerArn);
-            const choice = args.addPermission ? 'Add Permission' : await prompts.warn(`${check.reason} IoT Core cannot invoke the Lambda for '${def.authorizerName}'.`, 'Add Permission');
-            if (choice === 'Add Permission') {
-              await addInvokePermission(c, req, { signal });
-              out.permission = { allowed: true, added: true, reason: `Added statement ${req.StatementId}.` };
-              f.services.log.info(`Added Lambda permission ${req.StatementId} on ${req.FunctionName} for ${req.SourceArn}.`);
-            }
-          }
-        } catch (e) {
-          if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
-          f.services.log.warn(`Could not check the Lambda's resource policy: ${e.display}`);
-        }
-      }
-      if (out.applied) void prompts.info(`${plan.action === 'create' ? 'Created' : 'Updated'} authorizer '${def.authorizerName}' in ${c.target.region}.`);
-      return out;
+      return { plan: planDeploy(def, current), target: c.target, current };
     },
     { region },
   );
+  const out: DeployOutcome = { plan, applied: false, authorizerArn: current?.authorizerArn };
+  if (plan.action === 'none') {
+    void prompts.info(`Authorizer '${def.authorizerName}' in ${target.region} already matches ${vscode.workspace.asRelativePath(uri)}.`);
+  } else {
+    const verb = plan.action === 'create' ? 'Create' : 'Update';
+    const ok = args.apply || (await prompts.confirm(`${verb} authorizer '${def.authorizerName}' in ${target.region}${target.profile ? ` (profile ${target.profile})` : ''}?`, formatPlan(plan), verb)) === verb;
+    if (!ok) return out;
+    const applied = await f.connection.run(`Deploying ${def.authorizerName}`, (c, signal) => applyDeploy(c, plan, { signal }), { region });
+    out.applied = true;
+    out.authorizerArn = applied?.authorizerArn || out.authorizerArn;
+    f.services.log.info(`${verb}d ${out.authorizerArn}:\n${formatPlan(plan)}`);
+    f.section.refresh();
+  }
+  const authorizerArn = out.authorizerArn;
+  if (authorizerArn) {
+    try {
+      const check = await f.connection.run(
+        `Checking the Lambda permission of ${def.authorizerName}`,
+        async (c, signal) => checkInvokePermission((await getFunctionPolicy(c, def.authorizerFunctionArn, { signal }))?.policy, authorizerArn, def.authorizerFunctionArn),
+        { region },
+      );
+      out.permission = { allowed: check.allowed, reason: check.reason };
+      if (!check.allowed) {
+        const req = invokePermissionRequest(def.authorizerFunctionArn, authorizerArn);
+        if (args.addPermission || (await confirmAddPermission(f, def.authorizerName, `${check.reason} IoT Core cannot invoke the Lambda for '${def.authorizerName}'.`, req))) {
+          await f.connection.run('Adding the Lambda permission', (c, signal) => addInvokePermission(c, req, { signal }), { region });
+          out.permission = { allowed: true, added: true, reason: `Added statement ${req.StatementId}.` };
+          f.services.log.info(`Added Lambda permission ${req.StatementId} on ${req.FunctionName} for ${req.SourceArn}.`);
+          f.section.refresh();
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
+      f.services.log.warn(`Could not check the Lambda's resource policy: ${e.display}`);
+    }
+  }
+  if (out.applied) void prompts.info(`${plan.action === 'create' ? 'Created' : 'Updated'} authorizer '${def.authorizerName}' in ${target.region}.`);
+  return out;
 }

@@ -4,8 +4,10 @@ import {
   AuthorizerDescription,
   buildTestInvokeInput,
   describeAuthorizer,
+  DEFAULT_CLIENT_ID,
   describeDataEndpoint,
   GatewayProtocol,
+  isScorableTestInvokeError,
   testInvokeAuthorizer,
   testInvokeToConnectionResult,
   testInvokeWarnings,
@@ -13,9 +15,12 @@ import {
 } from '../../../core/aws';
 import type { ConnectionInput } from '../../../core/emulator/event';
 import { OperationInput, parseOperation } from '../../../core/emulator/operations';
+import { operationText } from '../../../core/emulator/testcases/byDefinition';
 import type { ConnectionResult } from '../../../core/emulator/pipeline';
 import type { ResultsModel } from '../../panels/model';
 import { AwsFeature } from '../feature';
+import { runnableDefinitionFor } from '../localDefinitions';
+import { askSignature, lastTestInputs, rememberTestInputs } from '../testInputs';
 import { AuthorizerRef, isArgs, pickAuthorizer, showJson } from './common';
 
 export interface TestInvokeArgs {
@@ -43,7 +48,8 @@ export interface TestInvokeRun {
   /** What the device sent, in the emulator's terms (for the local comparison and the panel). */
   input: ConnectionInput;
   operations: OperationInput[];
-  raw: TestInvokeResult;
+  /** AWS's answer; undefined when AWS refused the call (then `result` says why, e.g. SIGNATURE_INVALID). */
+  raw?: TestInvokeResult;
   /** AWS's answer as a ConnectionResult: response validated, policies evaluated for the operations. */
   result: ConnectionResult;
 }
@@ -65,9 +71,11 @@ function splitOperations(text: string): string[] {
 }
 
 /**
- * Asks what the device sends (what `args` does not give), calls TestInvokeAuthorizer with the
- * HTTP / MQTT / TLS contexts a device of that protocol produces, and evaluates the answer like a
- * local run. Undefined when the user cancelled.
+ * Asks what the device sends (what `args` does not give; the last inputs for this authorizer
+ * are offered), calls TestInvokeAuthorizer with the HTTP / MQTT / TLS contexts a device of that
+ * protocol produces, and evaluates the answer like a local run. AWS refusing the call (a bad
+ * signature, a failing Lambda) is a rejected result, scored like the CLI's test cases; an
+ * unreachable endpoint offers Retry with the same inputs. Undefined when the user cancelled.
  */
 export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvokeArgs, title = 'Test Authorizer in AWS'): Promise<TestInvokeRun | undefined> {
   const interactive = !isArgs<TestInvokeArgs>(ref);
@@ -87,28 +95,40 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
     return { authorizer, endpoint };
   });
   if (endpoint) await f.connection.rememberDataEndpoint(endpoint);
+  const last = interactive ? lastTestInputs(f, name) : {};
   let protocol = args.protocol;
   if (!protocol) {
-    const picked = await prompts.quickPick(PROTOCOL_ITEMS, { title: `Test ${name} in AWS: how does the device connect?` });
+    const items = PROTOCOL_ITEMS.map((i) => (i.value === last.protocol ? { ...i, description: `${i.description} · last used` } : i));
+    const picked = await prompts.quickPick(items, { title: `Test ${name} in AWS: how does the device connect?` });
     if (!picked) return undefined;
     protocol = picked.value;
   }
-  const token = args.token ?? (await prompts.inputBox({ title: `Test ${name} in AWS: token`, prompt: authorizer.signingDisabled ? 'Token (optional for an authorizer without signing)' : `The token value (sent as ${authorizer.tokenKeyName})` }));
+  const token =
+    args.token ??
+    (await prompts.inputBox({
+      title: `Test ${name} in AWS: token`,
+      prompt: authorizer.signingDisabled ? 'Token (optional for an authorizer without signing)' : `The token value (sent as ${authorizer.tokenKeyName})`,
+      value: last.token,
+      ignoreFocusOut: true,
+    }));
   if (token === undefined) return undefined;
   let signature = args.signature;
   if (signature === undefined && !authorizer.signingDisabled) {
-    signature = await prompts.inputBox({
-      title: `Test ${name} in AWS: token signature`,
-      prompt: 'Base64 RSA-SHA256 signature of the token (IoT Authorizer: Sign Token makes one)',
-      validateInput: (v) => (/^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) ? undefined : 'Standard base64, one line.'),
-    });
+    signature = await askSignature(f, authorizer, token, last, `Test ${name} in AWS: token signature`);
     if (signature === undefined) return undefined;
+  }
+  let clientId = protocol === 'https' ? undefined : args.clientId;
+  if (protocol !== 'https' && clientId === undefined) {
+    clientId = interactive
+      ? await prompts.inputBox({ title: `Test ${name} in AWS: MQTT client id`, prompt: 'Sent in mqttContext; the returned policies are checked for iot:Connect on it', value: last.clientId ?? DEFAULT_CLIENT_ID, ignoreFocusOut: true })
+      : DEFAULT_CLIENT_ID;
+    if (clientId === undefined) return undefined;
   }
   let { username, password } = args;
   if (protocol !== 'https' && authorizer.signingDisabled && username === undefined && args.token === undefined) {
-    username = await prompts.inputBox({ title: `Test ${name} in AWS: MQTT username`, prompt: 'As the device sends it (empty for none)' });
+    username = await prompts.inputBox({ title: `Test ${name} in AWS: MQTT username`, prompt: 'As the device sends it (empty for none)', value: last.username, ignoreFocusOut: true });
     if (username === undefined) return undefined;
-    password = await prompts.inputBox({ title: `Test ${name} in AWS: MQTT password`, prompt: 'As the device sends it (empty for none)', password: true });
+    password = await prompts.inputBox({ title: `Test ${name} in AWS: MQTT password`, prompt: 'As the device sends it (empty for none)', password: true, ignoreFocusOut: true });
     if (password === undefined) return undefined;
   }
   const arnParts = /^arn:[^:]+:iot:([^:]*):([^:]*):/.exec(authorizer.authorizerArn);
@@ -122,7 +142,8 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
       const text = await prompts.inputBox({
         title: `Test ${name} in AWS: operations to check against the returned policies`,
         prompt: 'Action and resource, separated by ";" (e.g. iot:Publish devices/d1/telemetry; iot:Subscribe devices/d1/#). Empty: none.',
-        value: defaults.join('; '),
+        value: (last.operations ?? defaults).join('; '),
+        ignoreFocusOut: true,
         validateInput: (v) => {
           try {
             for (const op of splitOperations(v)) parseOperation(op, region, account);
@@ -136,7 +157,8 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
       operations = splitOperations(text);
     }
   }
-  const clientId = protocol === 'https' ? undefined : (args.clientId ?? 'iot-authz-test');
+  // Kept before the call: when it fails (endpoint stopped, offline), the next run offers them.
+  if (interactive) await rememberTestInputs(f, name, { protocol, token, signature, clientId, username, operations: operations.map(operationText) });
   const tokenSent = token === '' && authorizer.signingDisabled ? undefined : token;
   const signatureSent = signature?.trim() || undefined;
   const request = buildTestInvokeInput({
@@ -151,9 +173,27 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
     password: password || undefined,
   });
   for (const w of testInvokeWarnings(request)) f.services.log.warn(`Test in AWS: ${w}`);
-  const started = Date.now();
-  const raw = await f.connection.run(`TestInvokeAuthorizer ${name}`, (c, signal) => testInvokeAuthorizer(c, request, { signal }));
-  f.services.log.info(`TestInvokeAuthorizer ${name} (${protocol}): isAuthenticated ${raw.isAuthenticated}, principalId ${raw.principalId ?? '-'}, ${raw.policyDocuments.length} policy document(s).`);
+  let raw: TestInvokeResult | undefined;
+  let refused: AuthzError | undefined;
+  let started = Date.now();
+  for (;;) {
+    started = Date.now();
+    try {
+      raw = await f.connection.run(`TestInvokeAuthorizer ${name}`, (c, signal) => testInvokeAuthorizer(c, request, { signal }));
+      break;
+    } catch (e) {
+      if (isScorableTestInvokeError(e)) {
+        refused = e;
+        break;
+      }
+      if (!(e instanceof AuthzError) || e.code === 'CANCELLED') throw e;
+      // Setup or network failure: the inputs are kept; Retry sends them again.
+      f.services.log.warn(`TestInvokeAuthorizer ${name}: ${e.code}: ${e.message}`);
+      if ((await prompts.error(e.display, RETRY)) !== RETRY) return undefined;
+    }
+  }
+  if (raw) f.services.log.info(`TestInvokeAuthorizer ${name} (${protocol}): isAuthenticated ${raw.isAuthenticated}, principalId ${raw.principalId ?? '-'}, ${raw.policyDocuments.length} policy document(s).`);
+  else f.services.log.info(`TestInvokeAuthorizer ${name} (${protocol}) refused: ${refused?.code}: ${refused?.message}`);
   const result = testInvokeToConnectionResult({
     authorizerName: name,
     authorizerArn: authorizer.authorizerArn,
@@ -161,6 +201,7 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
     account,
     protocol,
     result: raw,
+    error: refused,
     clientId,
     operations,
     signingDisabled: authorizer.signingDisabled,
@@ -178,6 +219,8 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
   return { authorizer, protocol, input, operations, raw, result };
 }
 
+const RETRY = 'Retry';
+
 /** The results-panel model of a Test in AWS (source 'aws'). */
 export function awsModel(run: TestInvokeRun): ResultsModel {
   return {
@@ -188,18 +231,39 @@ export function awsModel(run: TestInvokeRun): ResultsModel {
   };
 }
 
+/** The arguments that repeat a run without a question (Compare from the panel, Retry). */
+export function repeatArgs(run: TestInvokeRun): TestInvokeArgs {
+  const i = run.input;
+  return {
+    authorizerName: run.authorizer.authorizerName,
+    protocol: run.protocol,
+    token: i.token ?? '',
+    ...(i.signature !== undefined ? { signature: i.signature } : {}),
+    ...(i.clientId !== undefined ? { clientId: i.clientId } : {}),
+    ...(i.username !== undefined ? { username: i.username } : {}),
+    ...(i.password !== undefined ? { password: i.password } : {}),
+    operations: run.operations,
+  };
+}
+
 /**
  * Test in AWS: TestInvokeAuthorizer with the contexts a device of the chosen protocol produces
- * (a bare token test passes where devices fail). The answer opens in the results panel with
- * the returned policies evaluated for the requested operations and the response validated.
+ * (a bare token test passes where devices fail). The answer, a rejection included, opens in the
+ * results panel with the returned policies evaluated for the requested operations and the
+ * response validated; with a workspace definition that has a handler, the panel offers
+ * "Compare with local run" for the same inputs.
  */
 export async function testInvokeCommand(f: AwsFeature, ref: AuthorizerRef | TestInvokeArgs): Promise<TestInvokeResult | undefined> {
   const run = await runTestInvoke(f, ref);
   if (!run) return undefined;
   const show = !isArgs<TestInvokeArgs>(ref) || ref.show !== false;
   if (show) {
-    if (f.results) await f.results.show(awsModel(run));
-    else await showJson(run.raw);
+    if (f.results) {
+      const local = await runnableDefinitionFor(run.authorizer.authorizerName).catch(() => undefined);
+      const model = awsModel(run);
+      if (local) model.actions = [{ id: 'compare', label: 'Compare with local run', command: 'iotAuthz.aws.compareWithLocal', args: repeatArgs(run) }];
+      await f.results.show(model);
+    } else await showJson(run.raw ?? run.result);
   }
   return run.raw;
 }

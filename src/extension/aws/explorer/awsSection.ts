@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { forEachLimited } from '../../../core/concurrency';
 import { AuthzError, errorText } from '../../../core/errors';
 import { describeDataEndpoint, describeDefaultAuthorizer, listAuthorizers } from '../../../core/aws';
 import { ExplorerNode, ExplorerSection } from '../../explorer/explorerProvider';
@@ -9,6 +10,9 @@ import type { AwsFeature } from '../feature';
 import { findLocalDefinitions, LocalDefinition } from '../localDefinitions';
 import { AuthorizerNode } from './authorizerNode';
 import { MessageNode } from './messageNode';
+
+/** Background row checks (DescribeAuthorizer + GetPolicy each) in flight at once. */
+const ROW_CHECKS_IN_FLIGHT = 4;
 
 const FIX_COMMAND: Record<string, { label: string; command: string }> = {
   AWS_NO_CREDENTIALS: { label: 'Select AWS Profile…', command: 'iotAuthz.aws.selectProfile' },
@@ -115,6 +119,7 @@ export class AwsSection implements ExplorerSection {
       );
       this.lastNodes = nodes;
       this.lastError = undefined;
+      void this.checkRows(nodes);
       if (!nodes.length) return [new MessageNode('No custom authorizers in this region', 'info'), new ActionNode('Deploy Authorizer Definition…', 'iotAuthz.aws.deploy', 'cloud-upload')];
       return nodes;
     } catch (e) {
@@ -129,6 +134,20 @@ export class AwsSection implements ExplorerSection {
         new ActionNode(fix.label, fix.command, 'debug-restart'),
       ];
     }
+  }
+
+  /**
+   * Loads each listed authorizer's details in the background (a few at a time), so a Lambda
+   * that IoT may not invoke shows its warning on the row without the user expanding it.
+   */
+  private async checkRows(nodes: AuthorizerNode[]): Promise<void> {
+    await forEachLimited(nodes, ROW_CHECKS_IN_FLIGHT, async (n) => {
+      if (this.lastNodes !== nodes) return; // refreshed meanwhile: the new listing checks again
+      const shown = () => `${n.contextValue}|${n.descriptionText}`;
+      const before = shown();
+      await n.load();
+      if (n.details && shown() !== before) this.nodeChanged(n);
+    });
   }
 
   dispose(): void {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as aws from '../../../../src/core/aws';
 import { AwsTestEndpoint, seedExamples, toTestInvokeResponse } from '../../../aws-endpoint/server';
@@ -69,7 +71,7 @@ describe('test/aws-endpoint (the local IoT + Lambda endpoint)', function () {
   });
 
   it('seeds the examples and runs their handlers with the local emulator (Node and Python)', async () => {
-    const names = seedExamples(ep, EXAMPLES);
+    const names = await seedExamples(ep, EXAMPLES);
     assert.deepEqual(names, ['walkthrough-mqtt-authorizer', 'walkthrough-authorizer']);
     const c = await aws.createAwsClients({ env: ep.env() });
     const mqtt = await aws.testInvokeAuthorizer(c, aws.buildTestInvokeInput({ authorizerName: 'walkthrough-mqtt-authorizer', protocol: 'mqtt', username: 'walkthrough-device', password: 'example-password-not-a-secret', dataEndpoint: ep.dataEndpoint }));
@@ -80,5 +82,24 @@ describe('test/aws-endpoint (the local IoT + Lambda endpoint)', function () {
     const policy = (await aws.getFunctionPolicy(c, ep.functionArn('walkthrough-mqtt-authorizer')))!.policy;
     assert.equal(aws.checkInvokePermission(policy, ep.authorizerArn('walkthrough-mqtt-authorizer')).allowed, true);
     c.destroy();
+  });
+  it('seeds the examples on a fresh clone: the git-ignored key pair is generated first (private key 0600)', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-seed-'));
+    try {
+      fs.cpSync(EXAMPLES, fresh, { recursive: true, filter: (src) => !src.split(path.sep).includes('keys') });
+      assert.equal(fs.existsSync(path.join(fresh, 'keys')), false);
+      const other = new AwsTestEndpoint();
+      await other.start();
+      try {
+        const names = await seedExamples(other, fresh);
+        assert.deepEqual(names, ['walkthrough-mqtt-authorizer', 'walkthrough-authorizer']);
+        assert.ok(other.authorizers.get('walkthrough-authorizer')?.tokenSigningPublicKeys?.FirstKey);
+        if (process.platform !== 'win32') assert.equal(fs.statSync(path.join(fresh, 'keys', 'walkthrough.private.pem')).mode & 0o777, 0o600);
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

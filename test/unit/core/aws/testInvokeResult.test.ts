@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { testInvokeToConnectionResult, TestInvokeResult } from '../../../../src/core/aws';
+import { AuthzError } from '../../../../src/core/errors';
 
 const ARN = 'arn:aws:iot:eu-west-1:111122223333:authorizer/my-authz';
 const policy = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -72,5 +73,28 @@ describe('core/aws testInvokeToConnectionResult', () => {
 
   it('a bad operation throws OPERATION_INVALID', () => {
     assert.throws(() => testInvokeToConnectionResult({ authorizerName: 'a', authorizerArn: ARN, protocol: 'https', result: allowed, operations: ['nonsense'] }), /OPERATION_INVALID|not an operation/);
+  });
+  it('a refused signature is a rejection at the signature step (as the CLI scores it), the Lambda not reached', () => {
+    const error = new AuthzError('AWS_INVALID_REQUEST', "IoT rejected TestInvokeAuthorizer: InvalidRequestException: The token signature could not be verified with the authorizer's public keys.");
+    const r = testInvokeToConnectionResult({ authorizerName: 'a', authorizerArn: ARN, protocol: 'https', error, operations: ['iot:Publish t'], elapsedMs: 12 });
+    assert.equal(r.outcome, 'rejected');
+    assert.equal(r.failure?.code, 'SIGNATURE_INVALID');
+    assert.equal(r.failure?.step, 'signature');
+    assert.equal(r.signature.valid, false);
+    assert.deepEqual(r.steps.map((s) => `${s.name}:${s.status}`), ['signature:failed', 'event:skipped', 'handler:skipped', 'response:skipped', 'connect:skipped', 'decisions:skipped']);
+    assert.match(r.summary, /^Rejected at signature: AWS IoT rejected the token signature/);
+    assert.equal(r.totalMs, 12);
+  });
+
+  it('another refusal (the Lambda failed) is INVOKE_FAILED at the handler step', () => {
+    const r = testInvokeToConnectionResult({ authorizerName: 'a', authorizerArn: ARN, protocol: 'mqtt', clientId: 'c', error: new AuthzError('AWS_INVALID_REQUEST', 'IoT rejected TestInvokeAuthorizer: InvalidResponseException: The Lambda function failed.') });
+    assert.equal(r.failure?.code, 'INVOKE_FAILED');
+    assert.equal(r.steps.find((s) => s.name === 'handler')?.status, 'failed');
+  });
+
+  it('steps carry no made-up per-step duration (only the whole call is timed)', () => {
+    const r = testInvokeToConnectionResult({ authorizerName: 'a', authorizerArn: ARN, protocol: 'https', result: allowed, elapsedMs: 825 });
+    assert.deepEqual(r.steps.filter((s) => s.durationMs !== undefined).map((s) => s.name), []);
+    assert.equal(r.totalMs, 825);
   });
 });
