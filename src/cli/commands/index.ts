@@ -16,6 +16,7 @@ import { jwtMintCommand } from './jwtMint';
 import { jwtJwksCommand } from './jwtJwks';
 import { jwtDecodeCommand } from './jwtDecode';
 import { versionCommand } from './version';
+import { serveCommand } from './serve';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -29,6 +30,7 @@ export const commands: CliCommand[] = [
   invokeCommand,
   simulateCommand,
   testCommand,
+  serveCommand,
   awsListCommand,
   awsDescribeCommand,
   awsTestInvokeCommand,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../errors';
+import { killProcessTree, RUN_MARKER_VAR } from './processes';
 import { NODE_RUNNER } from './runners/node';
 import { PYTHON_RUNNER } from './runners/python';
 
@@ -88,7 +89,7 @@ export interface HandlerRun {
 }
 
 /** Minimal environment, as a Lambda has, plus what the definition declares. */
-function childEnv(o: RunHandlerOptions, name: string, region: string, functionName: string): NodeJS.ProcessEnv {
+export function childEnv(o: HandlerSpec, name: string, region: string, functionName: string, runId: string): NodeJS.ProcessEnv {
   const keep = ['PATH', 'Path', 'HOME', 'USERPROFILE', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SystemRoot', 'SYSTEMROOT', 'ComSpec', 'PATHEXT', 'WINDIR'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
@@ -106,7 +107,53 @@ function childEnv(o: RunHandlerOptions, name: string, region: string, functionNa
   if (o.runtime === 'nodejs') env.ELECTRON_RUN_AS_NODE = '1';
   else Object.assign(env, { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' });
   Object.assign(env, o.environment ?? {});
+  // Set last: the definition's environment cannot remove the marker the kill relies on.
+  env[RUN_MARKER_VAR] = runId;
   return env;
+}
+
+/** What every HandlerRun carries besides its status. */
+export type RunBase = Pick<HandlerRun, 'timeoutMs' | 'exitCode' | 'signal' | 'requestId' | 'log' | 'logText' | 'logTruncated' | 'wallMs'>;
+
+/** The run for a runner's outcome line (ok, or an error the runner caught): shared by one-shot and warm runs. */
+export function runFromOutcome(outcome: Record<string, unknown>, base: RunBase, durationMs: number): HandlerRun {
+  if (outcome.ok === true) {
+    const rawResult = JSON.stringify(outcome.result ?? null);
+    return {
+      ...base,
+      status: 'ok',
+      durationMs,
+      result: outcome.result ?? null,
+      rawResult,
+      message: `The handler returned in ${durationMs.toFixed(1)} ms.`,
+      ...(typeof outcome.warning === 'string' ? { warning: outcome.warning } : {}),
+    };
+  }
+  const kind = String(outcome.kind);
+  const error = {
+    type: String(outcome.errorType ?? 'Error'),
+    message: String(outcome.errorMessage ?? ''),
+    ...(Array.isArray(outcome.stack) ? { stack: outcome.stack.map(String) } : {}),
+  };
+  const status: HandlerStatus =
+    kind === 'load' ? 'load-error' : kind === 'missing-export' ? 'missing-export' : kind === 'invalid-result' ? 'invalid-result' : 'handler-error';
+  const messages: Record<string, string> = {
+    'load-error': `The handler module failed to load (${error.type}: ${error.message}).`,
+    'missing-export': error.message,
+    'invalid-result': `The handler's result is not JSON: ${error.message}`,
+    'handler-error': `The handler failed with ${error.type}: ${error.message}`,
+  };
+  return { ...base, status, durationMs, error, message: messages[status] };
+}
+
+export function handlerCommand(o: { runtime: HandlerRuntime; nodePath?: string; pythonPath?: string }): string {
+  return o.runtime === 'nodejs' ? o.nodePath || process.execPath : o.pythonPath || (process.platform === 'win32' ? 'python' : 'python3');
+}
+
+export function spawnErrorMessage(command: string, runtime: HandlerRuntime, e: Error): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT'
+    ? `Cannot start ${command}: it was not found. ${runtime === 'nodejs' ? 'Install Node.js' : 'Install Python 3 or set its path'} to run this handler.`
+    : `Cannot start ${command}: ${e.message}`;
 }
 
 export function defaultFunctionName(runtime: HandlerRuntime): string {
@@ -146,7 +193,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
     lambda: { name, region, account, requestId },
   });
   const isNode = o.runtime === 'nodejs';
-  const command = isNode ? o.nodePath || process.execPath : o.pythonPath || (process.platform === 'win32' ? 'python' : 'python3');
+  const command = handlerCommand(o);
   const args = isNode ? ['-e', NODE_RUNNER] : ['-c', PYTHON_RUNNER];
 
   return new Promise<HandlerRun>((resolve) => {
@@ -166,17 +213,15 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
 
     const child = spawn(command, args, {
       cwd: path.dirname(o.file),
-      env: childEnv(o, name, region, functionName),
+      env: childEnv(o, name, region, functionName, requestId),
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
 
     const kill = () => {
-      try {
-        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
+      if (process.platform !== 'win32') killProcessTree(child.pid, requestId);
+      else {
         try {
           child.kill('SIGKILL');
         } catch {
@@ -251,8 +296,11 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
       settled = true;
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
-      // Also ends anything the handler left running in its process group.
+      // Also ends anything the handler left running, in its process group or not.
       if (!spawnError) kill();
+      // A grandchild may still hold the pipes: stop reading them, so nothing keeps this process alive.
+      for (const s of child.stdio) (s as NodeJS.ReadableStream & { destroy?: () => void } | null)?.destroy?.();
+      child.unref();
       const wallMs = performance.now() - started;
       const logText = log.map((c) => c.text).join('');
       const base = { timeoutMs, exitCode, signal: signal ?? null, requestId, log, logText, logTruncated, wallMs };
@@ -283,15 +331,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
         return;
       }
       if (spawnError) {
-        const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
-        resolve({
-          ...base,
-          status: 'spawn-error',
-          durationMs: wallMs,
-          message: missing
-            ? `Cannot start ${command}: it was not found. ${isNode ? 'Install Node.js' : 'Install Python 3 or set its path'} to run this handler.`
-            : `Cannot start ${command}: ${spawnError.message}`,
-        });
+        resolve({ ...base, status: 'spawn-error', durationMs: wallMs, message: spawnErrorMessage(command, o.runtime, spawnError) });
         return;
       }
       if (timedOut || (outcome?.ok === true && durationMs > timeoutMs)) {
@@ -317,34 +357,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
         });
         return;
       }
-      if (outcome.ok === true) {
-        const rawResult = JSON.stringify(outcome.result ?? null);
-        resolve({
-          ...base,
-          status: 'ok',
-          durationMs,
-          result: outcome.result ?? null,
-          rawResult,
-          message: `The handler returned in ${durationMs.toFixed(1)} ms.`,
-          ...(typeof outcome.warning === 'string' ? { warning: outcome.warning } : {}),
-        });
-        return;
-      }
-      const kind = String(outcome.kind);
-      const error = {
-        type: String(outcome.errorType ?? 'Error'),
-        message: String(outcome.errorMessage ?? ''),
-        ...(Array.isArray(outcome.stack) ? { stack: outcome.stack.map(String) } : {}),
-      };
-      const status: HandlerStatus =
-        kind === 'load' ? 'load-error' : kind === 'missing-export' ? 'missing-export' : kind === 'invalid-result' ? 'invalid-result' : 'handler-error';
-      const messages: Record<string, string> = {
-        'load-error': `The handler module failed to load (${error.type}: ${error.message}).`,
-        'missing-export': error.message,
-        'invalid-result': `The handler's result is not JSON: ${error.message}`,
-        'handler-error': `The handler failed with ${error.type}: ${error.message}`,
-      };
-      resolve({ ...base, status, durationMs, error, message: messages[status] });
+      resolve(runFromOutcome(outcome, base, durationMs));
     }
   });
 }
