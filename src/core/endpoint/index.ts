@@ -1,0 +1,8 @@
+/**
+ * The local IoT endpoint: real MQTT, MQTT-over-WebSockets and HTTPS clients
+ * connect to a local data plane that authorises them through the workspace's
+ * custom authorizers (the emulator's stages, with warm handler processes) and
+ * decides every publish, subscribe and delivery against the cached policies.
+ */
+export { startLocalEndpoint, DEFAULT_TLS_PORT } from './endpoint';
+export type * from './types';
