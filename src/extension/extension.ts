@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerAuthoring(context, services);
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);
-  const endpoint = (endpointFeature = registerEndpoint(context, services, results, emulator.authorizers));
+  const endpoint = (endpointFeature = registerEndpoint(context, services, results, emulator.authorizers, keys));
   return { services, keys, results, emulator, aws, endpoint };
 }
 

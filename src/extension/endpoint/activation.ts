@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { startLocalEndpoint } from '../../core/endpoint';
 import { registerCommand } from '../commandRunner';
 import type { AuthorizersSection } from '../emulator/explorer/authorizersSection';
+import type { KeysFeature } from '../keys/feature';
 import type { ResultsPanelService } from '../panels/resultsPanel';
 import { Services } from '../services';
 import { endpointActionsCommand } from './commands/actions';
@@ -20,13 +21,17 @@ import { EndpointStatusBar } from './statusBar';
  * the explorer's "Local endpoint" section, the status bar item, the decision
  * log and the results panel view of a decision. Nothing listens until Start.
  */
-export function registerEndpoint(context: vscode.ExtensionContext, services: Services, results: ResultsPanelService, authorizers: AuthorizersSection): EndpointFeature {
+export function registerEndpoint(context: vscode.ExtensionContext, services: Services, results: ResultsPanelService, authorizers: AuthorizersSection, keys: KeysFeature): EndpointFeature {
   const controller = new EndpointController(services.log, startLocalEndpoint);
   const section = new EndpointSection(controller, authorizers, () => services.explorerView.visible);
   const statusBar = new EndpointStatusBar(controller);
   const f: EndpointFeature = { services, results, controller, section, statusBar };
   context.subscriptions.push(controller, section, statusBar);
   services.explorer.addSection(section);
+  keys.localEndpoint = () => {
+    const info = controller.info;
+    return info ? { hostName: info.hostName, port: info.port, caPath: info.caPath } : undefined;
+  };
 
   registerCommand(services, 'iotAuthz.endpoint.start', (args?: StartEndpointArgs) => startEndpointCommand(f, isArgs<StartEndpointArgs>(args) ? args : {}));
   registerCommand(services, 'iotAuthz.endpoint.stop', () => stopEndpointCommand(f));
