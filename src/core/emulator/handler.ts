@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuthzError } from '../errors';
+import { killProcessTree, RUN_MARKER_VAR } from './processes';
 import { NODE_RUNNER } from './runners/node';
 import { PYTHON_RUNNER } from './runners/python';
 
@@ -88,7 +89,7 @@ export interface HandlerRun {
 }
 
 /** Minimal environment, as a Lambda has, plus what the definition declares. */
-function childEnv(o: RunHandlerOptions, name: string, region: string, functionName: string): NodeJS.ProcessEnv {
+export function childEnv(o: HandlerSpec, name: string, region: string, functionName: string, runId: string): NodeJS.ProcessEnv {
   const keep = ['PATH', 'Path', 'HOME', 'USERPROFILE', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SystemRoot', 'SYSTEMROOT', 'ComSpec', 'PATHEXT', 'WINDIR'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
@@ -106,6 +107,8 @@ function childEnv(o: RunHandlerOptions, name: string, region: string, functionNa
   if (o.runtime === 'nodejs') env.ELECTRON_RUN_AS_NODE = '1';
   else Object.assign(env, { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' });
   Object.assign(env, o.environment ?? {});
+  // Set last: the definition's environment cannot remove the marker the kill relies on.
+  env[RUN_MARKER_VAR] = runId;
   return env;
 }
 
@@ -166,17 +169,15 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
 
     const child = spawn(command, args, {
       cwd: path.dirname(o.file),
-      env: childEnv(o, name, region, functionName),
+      env: childEnv(o, name, region, functionName, requestId),
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
 
     const kill = () => {
-      try {
-        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
+      if (process.platform !== 'win32') killProcessTree(child.pid, requestId);
+      else {
         try {
           child.kill('SIGKILL');
         } catch {
@@ -251,8 +252,11 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
       settled = true;
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
-      // Also ends anything the handler left running in its process group.
+      // Also ends anything the handler left running, in its process group or not.
       if (!spawnError) kill();
+      // A grandchild may still hold the pipes: stop reading them, so nothing keeps this process alive.
+      for (const s of child.stdio) (s as NodeJS.ReadableStream & { destroy?: () => void } | null)?.destroy?.();
+      child.unref();
       const wallMs = performance.now() - started;
       const logText = log.map((c) => c.text).join('');
       const base = { timeoutMs, exitCode, signal: signal ?? null, requestId, log, logText, logTruncated, wallMs };

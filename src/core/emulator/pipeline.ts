@@ -6,7 +6,7 @@ import { DiagnosisItem, verifyToken } from '../tokens';
 import { loadDefinitionFile, LoadedDefinition } from './definition';
 import { buildEvent, ConnectionInput, IoTAuthorizerEvent, Protocol } from './event';
 import { HandlerRun, LogChunk, runHandler } from './handler';
-import { decide, OperationDecision, OperationInput, parseOperation } from './operations';
+import { decide, Operation, OperationDecision, OperationInput, parseOperation } from './operations';
 
 export type StepName = 'signature' | 'event' | 'handler' | 'response' | 'connect' | 'decisions';
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -100,23 +100,28 @@ export interface RunConnectionOptions {
 
 const now = () => performance.now();
 
-/**
- * Emulates what AWS IoT Core does for one connection through a custom
- * authorizer: signature check (unless signing is disabled; a failure stops
- * before the Lambda), the Lambda event for the protocol, the handler in a child
- * process, the response validation, iot:Connect for MQTT/WebSockets, and the
- * decision for each requested operation.
- */
-export async function runConnection(o: RunConnectionOptions): Promise<ConnectionResult> {
-  if (!o.allowCodeExecution) {
+const HANDLER_FAILURE_CODES: Record<Exclude<HandlerRun['status'], 'ok'>, FailureCode> = {
+  timeout: 'HANDLER_TIMEOUT',
+  crash: 'HANDLER_CRASH',
+  'load-error': 'HANDLER_LOAD_ERROR',
+  'missing-export': 'HANDLER_MISSING_EXPORT',
+  'handler-error': 'HANDLER_ERROR',
+  'invalid-result': 'HANDLER_INVALID_RESULT',
+  'spawn-error': 'HANDLER_SPAWN_ERROR',
+  cancelled: 'HANDLER_CANCELLED',
+};
+
+export function requireCodeExecution(allowed: boolean): void {
+  if (!allowed) {
     throw new AuthzError(
       'CODE_EXECUTION_NOT_ALLOWED',
       'Running the authorizer locally executes its handler, code from this workspace, and the workspace is not trusted.',
       'Trust the workspace (Manage Workspace Trust) to run it; signing, verification and validation work without trust.',
     );
   }
-  const t0 = now();
-  const def = typeof o.definition === 'string' ? loadDefinitionFile(o.definition, { workspaceRoot: o.workspaceRoot }) : o.definition;
+}
+
+export function requireHandler(def: LoadedDefinition): NonNullable<LoadedDefinition['handler']> {
   if (!def.handler) {
     throw new AuthzError(
       'DEFINITION_NO_HANDLER',
@@ -124,64 +129,91 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
       'Add "handler": {"runtime": "nodejs", "file": "lambda/index.js"} to the definition.',
     );
   }
-  // Parse operations first: a mistake there is bad input, not a connection result.
-  const operations = (o.operations ?? []).map((op) => parseOperation(op, def.region, def.account));
-  const input = o.input;
-  const steps: Step[] = [];
-  const result: ConnectionResult = {
-    outcome: 'rejected',
-    summary: '',
-    protocol: input.protocol,
-    authorizerName: def.authorizerName,
-    authenticated: false,
-    connected: false,
-    steps,
-    signature: { checked: false, message: '' },
-    responseFindings: [],
-    log: [],
-    logText: '',
-    decisions: [],
-    totalMs: 0,
-  };
-  const skip = (...names: StepName[]) => {
-    for (const name of names) steps.push({ name, status: 'skipped', durationMs: 0, message: 'Not reached.' });
-  };
-  const fail = (step: StepName, code: FailureCode, message: string, durationMs: number, later: StepName[]): ConnectionResult => {
-    steps.push({ name: step, status: 'failed', durationMs, message });
-    skip(...later);
-    result.failure = { step, code, message };
-    result.summary = `Rejected at ${step}: ${message}`;
-    result.totalMs = now() - t0;
-    return result;
-  };
+  return def.handler;
+}
 
-  // 1. Signature.
-  let ts = now();
-  let signatureVerified = false;
-  if (def.signingDisabled) {
-    result.signature = { checked: false, message: 'Signing is disabled for this authorizer: IoT Core does not verify a signature.' };
-    steps.push({ name: 'signature', status: 'skipped', durationMs: 0, message: result.signature.message });
-  } else {
+/**
+ * The stages IoT Core takes one connection through, one method each, in this
+ * order: signature, event, handler (the caller runs it: a one-shot process for
+ * Run Authorizer Locally, a warm one for the local endpoint), response, connect,
+ * decisions. A failed stage fills `result.failure` and returns false; the
+ * caller stops there and calls `finish()`.
+ */
+export class ConnectionChain {
+  readonly result: ConnectionResult;
+  private readonly steps: Step[] = [];
+  private readonly t0 = now();
+  private signatureVerified = false;
+  private policyList: Array<PolicyDocument | string> = [];
+
+  constructor(
+    readonly def: LoadedDefinition,
+    readonly input: ConnectionInput,
+  ) {
+    this.result = {
+      outcome: 'rejected',
+      summary: '',
+      protocol: input.protocol,
+      authorizerName: def.authorizerName,
+      authenticated: false,
+      connected: false,
+      steps: this.steps,
+      signature: { checked: false, message: '' },
+      responseFindings: [],
+      log: [],
+      logText: '',
+      decisions: [],
+      totalMs: 0,
+    };
+  }
+
+  /** The policies of a valid, authenticated response (empty before). */
+  get policies(): Array<PolicyDocument | string> {
+    return this.policyList;
+  }
+
+  private skip(...names: StepName[]): void {
+    for (const name of names) this.steps.push({ name, status: 'skipped', durationMs: 0, message: 'Not reached.' });
+  }
+
+  private fail(step: StepName, code: FailureCode, message: string, durationMs: number, later: StepName[]): false {
+    this.steps.push({ name: step, status: 'failed', durationMs, message });
+    this.skip(...later);
+    this.result.failure = { step, code, message };
+    this.result.summary = `Rejected at ${step}: ${message}`;
+    this.result.totalMs = now() - this.t0;
+    return false;
+  }
+
+  /** 1. Signature (unless signing is disabled): a failure stops before the Lambda. */
+  checkSignature(): boolean {
+    const { def, input, result } = this;
+    const ts = now();
+    if (def.signingDisabled) {
+      result.signature = { checked: false, message: 'Signing is disabled for this authorizer: IoT Core does not verify a signature.' };
+      this.steps.push({ name: 'signature', status: 'skipped', durationMs: 0, message: result.signature.message });
+      return true;
+    }
     const later: StepName[] = ['event', 'handler', 'response', 'connect', 'decisions'];
     if (input.token === undefined || input.token === '') {
       result.signature = { checked: true, valid: false, message: `No token was sent${def.tokenKeyName ? ` (token key ${def.tokenKeyName})` : ''}; IoT Core refuses the request without invoking the Lambda.` };
-      return fail('signature', 'TOKEN_MISSING', result.signature.message, now() - ts, later);
+      return this.fail('signature', 'TOKEN_MISSING', result.signature.message, now() - ts, later);
     }
     if (input.signature === undefined || input.signature === '') {
       result.signature = { checked: true, valid: false, message: 'No token signature was sent, and this authorizer has signing enabled; IoT Core refuses the request without invoking the Lambda.' };
-      return fail('signature', 'SIGNATURE_MISSING', result.signature.message, now() - ts, later);
+      return this.fail('signature', 'SIGNATURE_MISSING', result.signature.message, now() - ts, later);
     }
     if (def.keys.length === 0) {
       const why = def.keyErrors.map((k) => k.message).join(' ') || 'The definition has no tokenSigningPublicKeys.';
       result.signature = { checked: true, valid: false, message: `No usable token signing public key: ${why}` };
-      return fail('signature', 'NO_SIGNING_KEYS', result.signature.message, now() - ts, later);
+      return this.fail('signature', 'NO_SIGNING_KEYS', result.signature.message, now() - ts, later);
     }
     let v;
     try {
       v = verifyToken(def.keys, input.token, input.signature);
     } catch (e) {
       result.signature = { checked: true, valid: false, message: errorText(e) };
-      return fail('signature', 'SIGNATURE_INVALID', result.signature.message, now() - ts, later);
+      return this.fail('signature', 'SIGNATURE_INVALID', result.signature.message, now() - ts, later);
     }
     if (!v.valid) {
       const first = v.diagnosis[0]?.message ?? 'The signature does not verify with any of the authorizer keys.';
@@ -192,92 +224,92 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
         ...(v.correctedSignature ? { correctedSignature: v.correctedSignature } : {}),
         message: `The signature does not verify with ${def.keys.length === 1 ? `key "${def.keys[0].name}"` : `any of the keys ${def.keys.map((k) => `"${k.name}"`).join(', ')}`}: ${first} The Lambda is not invoked.`,
       };
-      return fail('signature', 'SIGNATURE_INVALID', result.signature.message, now() - ts, later);
+      return this.fail('signature', 'SIGNATURE_INVALID', result.signature.message, now() - ts, later);
     }
-    signatureVerified = true;
+    this.signatureVerified = true;
     result.signature = { checked: true, valid: true, keyName: v.matchedKey, message: `The signature verifies with key "${v.matchedKey}".` };
-    steps.push({ name: 'signature', status: 'passed', durationMs: now() - ts, message: result.signature.message });
+    this.steps.push({ name: 'signature', status: 'passed', durationMs: now() - ts, message: result.signature.message });
+    return true;
   }
 
-  // 2. Event.
-  ts = now();
-  const event = buildEvent(input, {
-    authorizerName: def.authorizerName,
-    tokenKeyName: def.tokenKeyName,
-    region: def.region,
-    signatureVerified,
-    connectionId: o.connectionId,
-  });
-  result.event = event;
-  steps.push({ name: 'event', status: 'passed', durationMs: now() - ts, message: `Event for ${input.protocol}: protocols ${JSON.stringify(event.protocols)}.` });
+  /** 2. The Lambda's event for the protocol. */
+  buildEvent(connectionId?: string): IoTAuthorizerEvent {
+    const ts = now();
+    const event = buildEvent(this.input, {
+      authorizerName: this.def.authorizerName,
+      tokenKeyName: this.def.tokenKeyName,
+      region: this.def.region,
+      signatureVerified: this.signatureVerified,
+      connectionId,
+    });
+    this.result.event = event;
+    this.steps.push({ name: 'event', status: 'passed', durationMs: now() - ts, message: `Event for ${this.input.protocol}: protocols ${JSON.stringify(event.protocols)}.` });
+    return event;
+  }
 
-  // 3. Handler (timed by the run itself).
-  const run = await runHandler({
-    ...def.handler,
-    ...(o.timeoutMs !== undefined ? { timeoutMs: Math.min(o.timeoutMs, def.handler.timeoutMs ?? o.timeoutMs) } : {}),
-    event,
-    allowCodeExecution: true,
-    lambda: { name: def.functionName, region: def.region, account: def.account },
-    nodePath: o.nodePath,
-    pythonPath: o.pythonPath,
-    signal: o.signal,
-  });
-  const { log, logText, ...handlerRest } = run;
-  result.handler = handlerRest;
-  result.log = log;
-  result.logText = logText;
-  if (run.status !== 'ok') {
-    const codes: Record<string, FailureCode> = {
-      timeout: 'HANDLER_TIMEOUT',
-      crash: 'HANDLER_CRASH',
-      'load-error': 'HANDLER_LOAD_ERROR',
-      'missing-export': 'HANDLER_MISSING_EXPORT',
-      'handler-error': 'HANDLER_ERROR',
-      'invalid-result': 'HANDLER_INVALID_RESULT',
-      'spawn-error': 'HANDLER_SPAWN_ERROR',
-      cancelled: 'HANDLER_CANCELLED',
+  /** 3. The handler's run, however it was run. */
+  applyHandlerRun(run: HandlerRun): boolean {
+    const { log, logText, ...handlerRest } = run;
+    this.result.handler = handlerRest;
+    this.result.log = log;
+    this.result.logText = logText;
+    if (run.status !== 'ok') return this.fail('handler', HANDLER_FAILURE_CODES[run.status], run.message, run.wallMs, ['response', 'connect', 'decisions']);
+    this.steps.push({ name: 'handler', status: 'passed', durationMs: run.wallMs, message: run.warning ? `${run.message} ${run.warning}` : run.message });
+    return true;
+  }
+
+  /** 4. The response: valid, and isAuthenticated true. */
+  validateResponse(): boolean {
+    const { result } = this;
+    const ts = now();
+    const response = result.handler ? (result.handler as HandlerRun).result : undefined;
+    result.response = response;
+    const { text, findings } = validateResponseObject(response);
+    result.responseText = text;
+    result.responseFindings = findings;
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length > 0) {
+      const msg = `The response is invalid, so IoT Core fails the connection: ${errors.map((f) => f.message).join(' ')}`;
+      return this.fail('response', 'RESPONSE_INVALID', msg, now() - ts, ['connect', 'decisions']);
+    }
+    const r = response as Record<string, unknown>;
+    if (typeof r.principalId === 'string') result.principalId = r.principalId;
+    if (typeof r.refreshAfterInSeconds === 'number') result.refreshAfterInSeconds = r.refreshAfterInSeconds;
+    if (typeof r.disconnectAfterInSeconds === 'number') result.disconnectAfterInSeconds = r.disconnectAfterInSeconds;
+    if (r.isAuthenticated !== true) {
+      return this.fail('response', 'NOT_AUTHENTICATED', 'The handler answered isAuthenticated: false; IoT Core refuses the connection.', now() - ts, ['connect', 'decisions']);
+    }
+    result.authenticated = true;
+    this.policyList = (Array.isArray(r.policyDocuments) ? r.policyDocuments : []) as Array<PolicyDocument | string>;
+    const warnings = findings.length ? ` ${findings.length} finding(s) below error level.` : '';
+    this.steps.push({ name: 'response', status: 'passed', durationMs: now() - ts, message: `Valid response: authenticated as ${result.principalId ?? '(no principalId)'}.${warnings}` });
+    return true;
+  }
+
+  /** Policy variables and condition keys of this connection. */
+  policyContext(thing?: PolicyContext['thing']): PolicyContext {
+    const { input } = this;
+    const isMqtt = input.protocol !== 'https';
+    return {
+      ...(isMqtt && input.clientId !== undefined ? { clientId: input.clientId } : {}),
+      ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
+      ...(isMqtt && thing ? { thing } : {}),
     };
-    return fail('handler', codes[run.status], run.message, run.wallMs, ['response', 'connect', 'decisions']);
   }
-  steps.push({ name: 'handler', status: 'passed', durationMs: run.wallMs, message: run.warning ? `${run.message} ${run.warning}` : run.message });
 
-  // 4. Response.
-  ts = now();
-  const response = run.result;
-  result.response = response;
-  const { text, findings } = validateResponseObject(response);
-  result.responseText = text;
-  result.responseFindings = findings;
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    const msg = `The response is invalid, so IoT Core fails the connection: ${errors.map((f) => f.message).join(' ')}`;
-    return fail('response', 'RESPONSE_INVALID', msg, now() - ts, ['connect', 'decisions']);
-  }
-  const r = response as Record<string, unknown>;
-  if (typeof r.principalId === 'string') result.principalId = r.principalId;
-  if (typeof r.refreshAfterInSeconds === 'number') result.refreshAfterInSeconds = r.refreshAfterInSeconds;
-  if (typeof r.disconnectAfterInSeconds === 'number') result.disconnectAfterInSeconds = r.disconnectAfterInSeconds;
-  if (r.isAuthenticated !== true) {
-    return fail('response', 'NOT_AUTHENTICATED', 'The handler answered isAuthenticated: false; IoT Core refuses the connection.', now() - ts, ['connect', 'decisions']);
-  }
-  result.authenticated = true;
-  const warnings = findings.length ? ` ${findings.length} finding(s) below error level.` : '';
-  steps.push({ name: 'response', status: 'passed', durationMs: now() - ts, message: `Valid response: authenticated as ${result.principalId ?? '(no principalId)'}.${warnings}` });
-
-  // 5. Connect (MQTT and WebSockets) and 6. operations.
-  const policies = (Array.isArray(r.policyDocuments) ? r.policyDocuments : []) as Array<PolicyDocument | string>;
-  const isMqtt = input.protocol !== 'https';
-  const ctx: PolicyContext = {
-    ...(isMqtt && input.clientId !== undefined ? { clientId: input.clientId } : {}),
-    ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
-    ...(isMqtt && o.thing ? { thing: o.thing } : {}),
-  };
-  const tc = now();
-  if (isMqtt) {
+  /** 5. iot:Connect on client/<clientId> (MQTT and WebSockets; HTTPS publish has no CONNECT). */
+  checkConnect(ctx: PolicyContext): boolean {
+    const { def, input, result } = this;
+    const tc = now();
+    if (input.protocol === 'https') {
+      this.steps.push({ name: 'connect', status: 'skipped', durationMs: 0, message: 'HTTPS publish has no MQTT CONNECT.' });
+      result.connected = true;
+      return true;
+    }
     const connectOp = parseOperation({ action: 'iot:Connect', resource: input.clientId ?? '' }, def.region, def.account);
-    result.connect = decide(connectOp, policies, ctx);
+    result.connect = decide(connectOp, this.policyList, ctx);
     const ok = result.connect.decision === 'allow';
-    steps.push({
+    this.steps.push({
       name: 'connect',
       status: ok ? 'passed' : 'failed',
       durationMs: now() - tc,
@@ -285,23 +317,66 @@ export async function runConnection(o: RunConnectionOptions): Promise<Connection
     });
     if (!ok) result.failure = { step: 'connect', code: 'CONNECT_DENIED', message: `The policies do not allow iot:Connect for client id "${input.clientId ?? ''}": ${result.connect.reason}` };
     result.connected = ok;
-  } else {
-    steps.push({ name: 'connect', status: 'skipped', durationMs: 0, message: 'HTTPS publish has no MQTT CONNECT.' });
-    result.connected = true;
+    return ok;
   }
-  ts = now();
-  result.decisions = operations.map((op) => decide(op, policies, ctx));
-  const allowed = result.decisions.filter((d) => d.decision === 'allow').length;
-  steps.push({
-    name: 'decisions',
-    status: operations.length ? 'passed' : 'skipped',
-    durationMs: now() - ts,
-    message: operations.length ? `${allowed} of ${operations.length} operation(s) allowed by the policies.` : 'No operations requested.',
+
+  /** 6. The requested operations against the policies. */
+  decideOperations(operations: Operation[], ctx: PolicyContext): void {
+    const ts = now();
+    this.result.decisions = operations.map((op) => decide(op, this.policyList, ctx));
+    const allowed = this.result.decisions.filter((d) => d.decision === 'allow').length;
+    this.steps.push({
+      name: 'decisions',
+      status: operations.length ? 'passed' : 'skipped',
+      durationMs: now() - ts,
+      message: operations.length ? `${allowed} of ${operations.length} operation(s) allowed by the policies.` : 'No operations requested.',
+    });
+  }
+
+  /** Outcome and summary once the last stage ran (a failed stage already set them). */
+  finish(): ConnectionResult {
+    const { result } = this;
+    if (result.failure && result.failure.step !== 'connect') return result;
+    const n = result.decisions.length;
+    const allowed = result.decisions.filter((d) => d.decision === 'allow').length;
+    result.outcome = result.connected ? 'accepted' : 'rejected';
+    result.summary = result.connected
+      ? `Accepted: authenticated as ${result.principalId ?? '(no principalId)'}${n ? `; ${allowed}/${n} operation(s) allowed` : ''}.`
+      : `Rejected at connect: ${result.failure?.message}`;
+    result.totalMs = now() - this.t0;
+    return result;
+  }
+}
+
+/**
+ * Emulates what AWS IoT Core does for one connection through a custom
+ * authorizer: signature check (unless signing is disabled; a failure stops
+ * before the Lambda), the Lambda event for the protocol, the handler in a child
+ * process, the response validation, iot:Connect for MQTT/WebSockets, and the
+ * decision for each requested operation.
+ */
+export async function runConnection(o: RunConnectionOptions): Promise<ConnectionResult> {
+  requireCodeExecution(o.allowCodeExecution);
+  const def = typeof o.definition === 'string' ? loadDefinitionFile(o.definition, { workspaceRoot: o.workspaceRoot }) : o.definition;
+  const handler = requireHandler(def);
+  // Parse operations first: a mistake there is bad input, not a connection result.
+  const operations = (o.operations ?? []).map((op) => parseOperation(op, def.region, def.account));
+  const chain = new ConnectionChain(def, o.input);
+  if (!chain.checkSignature()) return chain.result;
+  const event = chain.buildEvent(o.connectionId);
+  const run = await runHandler({
+    ...handler,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: Math.min(o.timeoutMs, handler.timeoutMs ?? o.timeoutMs) } : {}),
+    event,
+    allowCodeExecution: true,
+    lambda: { name: def.functionName, region: def.region, account: def.account },
+    nodePath: o.nodePath,
+    pythonPath: o.pythonPath,
+    signal: o.signal,
   });
-  result.outcome = result.connected ? 'accepted' : 'rejected';
-  result.summary = result.connected
-    ? `Accepted: authenticated as ${result.principalId ?? '(no principalId)'}${operations.length ? `; ${allowed}/${operations.length} operation(s) allowed` : ''}.`
-    : `Rejected at connect: ${result.failure?.message}`;
-  result.totalMs = now() - t0;
-  return result;
+  if (!chain.applyHandlerRun(run) || !chain.validateResponse()) return chain.result;
+  const ctx = chain.policyContext(o.thing);
+  chain.checkConnect(ctx);
+  chain.decideOperations(operations, ctx);
+  return chain.finish();
 }
