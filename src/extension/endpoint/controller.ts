@@ -64,6 +64,11 @@ export class EndpointController implements vscode.Disposable {
     return this.endpoint ? [...this.endpoint.recentDecisions()].reverse() : [];
   }
 
+  /** Process ids of the warm handler processes (tests check they are gone after stop). */
+  handlerPids(): number[] {
+    return this.endpoint ? this.endpoint.handlers().flatMap((h) => (h.pid !== undefined ? [h.pid] : [])) : [];
+  }
+
   /** The chain a decision was made under: its own, or its connection's at that moment. */
   chainOf(d: DecisionRecord): ConnectionResult | undefined {
     return d.result ?? this.chainBySeq.get(d.seq) ?? this.chainByConnection.get(d.connectionId);
