@@ -13,19 +13,13 @@
 // screenshot under test-results/.
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, installServer, startServer } from '../../scripts/vscode-server.mjs';
-import { WORKBENCH_SETTINGS, copyToTemp, launchBrowser, remoteUri, workbenchUrl } from '../runner/browser.mjs';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/vscode-server.mjs';
+import { DARK_SETTINGS, DEFAULT_VIEWPORT as VIEWPORT, exactly, isMain, runScenario } from './harness.mjs';
 
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
-const RESULTS = join(REPO_ROOT, 'test-results');
-const VIEWPORT = { width: 1400, height: 900 };
 const SETTINGS = {
-  ...WORKBENCH_SETTINGS,
-  'workbench.colorTheme': 'Default Dark Modern',
-  'window.autoDetectColorScheme': false,
+  ...DARK_SETTINGS,
   // The Test Results panel would cover the results panel's webview later on.
   'testing.automaticallyOpenTestResults': 'neverOpen',
 };
@@ -35,11 +29,6 @@ const FLAWED = 'mistakes/flawed.authorizer-response.json';
 const FLAWED_CODES = ['RESPONSE_PRINCIPAL_ID_INVALID', 'RESPONSE_TIME_OUT_OF_RANGE', 'IOT_STATEMENT_NEVER_MATCHES', 'IOT_RESOURCE_TYPE_MISMATCH', 'IOT_MQTT_WILDCARD_IN_TOPIC'];
 /** Sign Token's copy actions, as the quick pick labels them. */
 const COPY_ACTIONS = ['Signature (base64)', 'Signature, URL-encoded', 'curl: HTTPS publish', 'MQTT username', 'mosquitto_pub', 'mqtt.js', 'AWS IoT Device SDK v2: JavaScript', 'AWS IoT Device SDK v2: Python'];
-
-/** Removes terminal colour codes (Playwright colours its call logs). */
-function stripAnsi(s) {
-  return s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-}
 
 /** "AB:CD:…" SHA-256 of the DER public key, as the explorer shows it. */
 function fingerprintOf(pemFile) {
@@ -58,133 +47,26 @@ function exampleCases(folder) {
  * Runs the tour. Options: screenshots (bool), log(line), timeoutMs.
  * Resolves to { passed, failed, checks: [{ name, ok, error }] }.
  */
-export async function runTour({ screenshots = false, log = (l) => console.log(l), timeoutMs = 240_000 } = {}) {
-  const t0 = Date.now();
-  const checks = [];
-  let server;
-  let browser;
-  let folder;
-  let timer;
-  const check = async (name, fn) => {
-    const t = Date.now();
-    try {
-      await fn();
-      checks.push({ name, ok: true });
-      log(`[e2e] ok   ${name} (${Date.now() - t} ms)`);
-      return true;
-    } catch (e) {
-      // The first line, and for a Playwright timeout what it was waiting for.
-      const lines = (e instanceof Error ? e.message : String(e)).split('\n');
-      const waiting = lines.find((l) => /waiting for/.test(l));
-      const msg = waiting ? `${lines[0]} ${stripAnsi(waiting).trim()}` : lines[0];
-      checks.push({ name, ok: false, error: msg });
-      log(`[e2e] FAIL ${name}: ${msg}`);
-      if (browser) {
-        mkdirSync(RESULTS, { recursive: true });
-        const file = join(RESULTS, `tour-failure-${checks.length}.png`);
-        await browser.page.screenshot({ path: file }).catch(() => undefined);
-        log(`[e2e]      screenshot: ${file}`);
-      }
-      // Leave no prompt or menu open for the next step.
-      await browser?.page.keyboard.press('Escape').catch(() => undefined);
-      await browser?.page.keyboard.press('Escape').catch(() => undefined);
-      return false;
-    }
-  };
-  const shot = async (name) => {
-    if (!screenshots) return;
-    mkdirSync(IMAGES, { recursive: true });
-    await browser.page.screenshot({ path: join(IMAGES, name) });
-    log(`[e2e] screenshot docs/images/${name}`);
-  };
-
-  const work = async () => {
-    installServer();
-    for (const f of ['extension.js', 'cli.js']) {
-      if (!existsSync(join(REPO_ROOT, 'dist', f))) throw new Error(`dist/${f} is missing: run node scripts/build.mjs first`);
-    }
-    // The workspace: examples/ as a new user has it (no keys yet); the
-    // example's own test run makes the walkthrough key pair, as documented.
-    folder = copyToTemp(join(REPO_ROOT, 'examples'), 'iot-authz-tour-');
-    rmSync(join(folder, 'keys'), { recursive: true, force: true });
+export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) {
+  let fingerprint;
+  let cases;
+  const prepare = (folder) => {
     // The example files name their schemas as "../schemas/…", as in the repository.
     cpSync(join(REPO_ROOT, 'schemas'), join(folder, '..', 'schemas'), { recursive: true });
+    // The example's own test run makes the walkthrough key pair, as documented.
     try {
       execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'test', '.'], { cwd: folder, stdio: 'pipe', encoding: 'utf8' });
     } catch (e) {
       throw new Error(`iot-authz test on the example failed (exit ${e.status}): ${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: e });
     }
-    const fingerprint = fingerprintOf(join(folder, 'keys', 'walkthrough.public.pem'));
-    const cases = exampleCases(folder);
-
-    server = await startServer({ userSettings: SETTINGS });
-    browser = await launchBrowser({ viewport: VIEWPORT });
-    const { page } = browser;
-    page.setDefaultTimeout(15_000); // no step waits on Playwright's 30 s default
-    const payload = [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)]];
-
-    // ---- helpers on the workbench -------------------------------------------
-    const quickInput = page.locator('.quick-input-widget');
-    const qiInput = quickInput.locator('input.input');
-    const qiRows = quickInput.locator('.quick-input-list .monaco-list-row');
-    const qiTitle = quickInput.locator('.quick-input-title');
-    const sidebar = page.locator('.part.sidebar');
-    const activity = (label) => page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${label}"]`).first();
-    const parkMouse = () => page.mouse.move(VIEWPORT.width - 10, VIEWPORT.height - 60); // no hover tooltips in screenshots
-    /** Waits until the quick input shows `title` (a string it contains, or a RegExp). */
-    const waitForTitle = async (title, timeout = 15_000) => {
-      await quickInput.waitFor({ state: 'visible', timeout });
-      await qiTitle.filter({ hasText: title }).waitFor({ state: 'visible', timeout });
-    };
-    /** A RegExp matching exactly `text` (surrounding spaces allowed). */
-    const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    /** Runs a command from the palette by its exact label ("Category: Title"). */
-    const runCommand = async (label) => {
-      await page.keyboard.press('F1');
-      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
-      await qiInput.fill(`>${label}`);
-      const row = qiRows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
-      await row.waitFor({ state: 'visible', timeout: 10_000 });
-      await row.click();
-    };
-    /** Opens a workspace file through Quick Open. */
-    const openFile = async (relPath) => {
-      const name = relPath.split('/').pop();
-      await page.keyboard.press('Control+P');
-      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
-      await qiInput.fill(relPath);
-      // Quick Open re-sorts its list as results arrive: wait until our file is the focused row, then Enter.
-      await qiRows.and(page.locator('.focused')).filter({ has: page.locator('.label-name', { hasText: exactly(name) }) }).waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(150);
-      await qiRows.and(page.locator('.focused')).filter({ has: page.locator('.label-name', { hasText: exactly(name) }) }).waitFor({ state: 'visible', timeout: 5_000 });
-      await page.keyboard.press('Enter');
-      await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 10_000 });
-    };
-    /** Moves the cursor of the active editor to line:column. */
-    const goTo = async (line, column) => {
-      await page.keyboard.press('Control+G');
-      await qiInput.waitFor({ state: 'visible', timeout: 10_000 });
-      await qiInput.fill(`:${line}:${column}`);
-      await page.keyboard.press('Enter');
-      await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
-      await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 5_000 });
-    };
-    /** Drags the side bar's edge so it is `width` pixels wide. */
-    const sidebarWidth = async (width) => {
-      const box = await sidebar.boundingBox();
-      if (!box || Math.abs(box.width - width) < 4) return;
-      await page.mouse.move(box.x + box.width + 1, 400);
-      await page.mouse.down();
-      await page.mouse.move(box.x + width, 400, { steps: 4 });
-      await page.mouse.up();
-    };
-    // The results panel's content: the webview iframe, then its content frame.
-    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
-
+    fingerprint = fingerprintOf(join(folder, 'keys', 'walkthrough.public.pem'));
+    cases = exampleCases(folder);
+  };
+  return runScenario({ name: 'tour', prepare, settings: SETTINGS, viewport: VIEWPORT, screenshots, log, timeoutMs }, async (t) => {
+    const { page, folder, check, shot, quickInput, qiInput, qiRows, sidebar, activity, parkMouse, waitForTitle, runCommand, openFile, goTo, sidebarWidth, webview } = t;
     // ---- 0. the workbench -----------------------------------------------------
     const loaded = await check('the workbench opens the example workspace with the extension', async () => {
-      await page.goto(workbenchUrl(server, folder, payload));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await t.open();
       await activity('IoT Authorizer').waitFor({ state: 'visible', timeout: 60_000 });
     });
     if (!loaded) return;
@@ -398,35 +280,10 @@ export async function runTour({ screenshots = false, log = (l) => console.log(l)
     await check('Sign Token: Escape closes the copy actions', async () => {
       await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
     });
-  };
-
-  try {
-    await Promise.race([
-      work(),
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`tour time limit of ${timeoutMs / 1000} s reached`)), timeoutMs);
-      }),
-    ]);
-  } catch (e) {
-    checks.push({ name: 'tour run', ok: false, error: e instanceof Error ? e.message : String(e) });
-    log(`[e2e] FAIL ${e instanceof Error ? e.stack : String(e)}`);
-    if (browser) {
-      mkdirSync(RESULTS, { recursive: true });
-      await browser.page.screenshot({ path: join(RESULTS, 'tour-failure-run.png') }).catch(() => undefined);
-    }
-  } finally {
-    clearTimeout(timer);
-    await browser?.close();
-    await server?.stop();
-    if (folder) rmSync(resolve(folder, '..'), { recursive: true, force: true });
-  }
-  const passed = checks.filter((c) => c.ok).length;
-  const failed = checks.length - passed;
-  log(`[e2e] ${passed} passing, ${failed} failing (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  return { passed, failed, checks };
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const r = await runTour({ screenshots: process.argv.includes('--screenshots') });
   process.exit(r.failed === 0 ? 0 : 1);
 }

@@ -10,13 +10,11 @@
 // other README images (explorer.png with the example's key pair among them).
 //
 // Prints one line per check and `[e2e] N passing, N failing`; exit 1 on failure.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, installServer, startServer } from '../../scripts/vscode-server.mjs';
-import { WORKBENCH_SETTINGS, copyToTemp, launchBrowser, remoteUri, workbenchUrl } from '../runner/browser.mjs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/vscode-server.mjs';
+import { isMain, runScenario } from './harness.mjs';
 
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
 const CATEGORY = 'IoT Authorizer';
 
 function manifest() {
@@ -40,50 +38,11 @@ function workspaceSource() {
  * Runs the checks. Options: screenshots (bool), log(line), timeoutMs.
  * Resolves to { passed, failed, checks: [{ name, ok, error }] }.
  */
-export async function runE2E({ screenshots = false, log = (l) => console.log(l), timeoutMs = 300_000 } = {}) {
-  const t0 = Date.now();
-  const checks = [];
-  let server;
-  let browser;
-  let folder;
-  let timer;
-  const check = async (name, fn) => {
-    const t = Date.now();
-    try {
-      await fn();
-      checks.push({ name, ok: true });
-      log(`[e2e] ok   ${name} (${Date.now() - t} ms)`);
-    } catch (e) {
-      const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      checks.push({ name, ok: false, error: msg });
-      log(`[e2e] FAIL ${name}: ${msg}`);
-      if (browser) {
-        mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
-        const file = join(REPO_ROOT, 'test-results', `e2e-failure-${checks.length}.png`);
-        await browser.page.screenshot({ path: file }).catch(() => undefined);
-        log(`[e2e]      screenshot: ${file}`);
-      }
-    }
-  };
-  const shot = async (name) => {
-    if (!screenshots) return;
-    mkdirSync(IMAGES, { recursive: true });
-    await browser.page.screenshot({ path: join(IMAGES, name) });
-    log(`[e2e] screenshot docs/images/${name}`);
-  };
-  const work = async () => {
-    installServer();
-    if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node scripts/build.mjs first');
-    folder = copyToTemp(workspaceSource(), 'iot-authz-e2e-');
-    rmSync(join(folder, 'keys'), { recursive: true, force: true }); // generated, git-ignored: absent on a fresh clone
-    server = await startServer({ userSettings: { ...WORKBENCH_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern', 'window.autoDetectColorScheme': false } });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
-    const { page } = browser;
-    const payload = [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)]];
-
+export function runE2E({ screenshots = false, log, timeoutMs = 300_000 } = {}) {
+  return runScenario({ name: 'workbench', workspace: workspaceSource(), screenshots, log, timeoutMs }, async (t) => {
+    const { page, check, shot } = t;
     await check('workbench loads with the folder open', async () => {
-      await page.goto(workbenchUrl(server, folder, payload));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await t.open();
       await page.locator('.explorer-folders-view, .part.sidebar').first().waitFor({ timeout: 60_000 });
     });
 
@@ -139,31 +98,10 @@ export async function runE2E({ screenshots = false, log = (l) => console.log(l),
     });
     await shot('command-palette.png');
     await page.keyboard.press('Escape').catch(() => undefined);
-  };
-
-  try {
-    await Promise.race([
-      work(),
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`e2e time limit of ${timeoutMs / 1000} s reached`)), timeoutMs);
-      }),
-    ]);
-  } catch (e) {
-    checks.push({ name: 'e2e run', ok: false, error: e instanceof Error ? e.message : String(e) });
-    log(`[e2e] FAIL ${e instanceof Error ? e.stack : String(e)}`);
-  } finally {
-    clearTimeout(timer);
-    await browser?.close();
-    await server?.stop();
-    if (folder) rmSync(resolve(folder, '..'), { recursive: true, force: true });
-  }
-  const passed = checks.filter((c) => c.ok).length;
-  const failed = checks.length - passed;
-  log(`[e2e] ${passed} passing, ${failed} failing (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  return { passed, failed, checks };
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const r = await runE2E({ screenshots: process.argv.includes('--screenshots') });
   process.exit(r.failed === 0 ? 0 : 1);
 }
