@@ -112,6 +112,50 @@ export function childEnv(o: HandlerSpec, name: string, region: string, functionN
   return env;
 }
 
+/** What every HandlerRun carries besides its status. */
+export type RunBase = Pick<HandlerRun, 'timeoutMs' | 'exitCode' | 'signal' | 'requestId' | 'log' | 'logText' | 'logTruncated' | 'wallMs'>;
+
+/** The run for a runner's outcome line (ok, or an error the runner caught): shared by one-shot and warm runs. */
+export function runFromOutcome(outcome: Record<string, unknown>, base: RunBase, durationMs: number): HandlerRun {
+  if (outcome.ok === true) {
+    const rawResult = JSON.stringify(outcome.result ?? null);
+    return {
+      ...base,
+      status: 'ok',
+      durationMs,
+      result: outcome.result ?? null,
+      rawResult,
+      message: `The handler returned in ${durationMs.toFixed(1)} ms.`,
+      ...(typeof outcome.warning === 'string' ? { warning: outcome.warning } : {}),
+    };
+  }
+  const kind = String(outcome.kind);
+  const error = {
+    type: String(outcome.errorType ?? 'Error'),
+    message: String(outcome.errorMessage ?? ''),
+    ...(Array.isArray(outcome.stack) ? { stack: outcome.stack.map(String) } : {}),
+  };
+  const status: HandlerStatus =
+    kind === 'load' ? 'load-error' : kind === 'missing-export' ? 'missing-export' : kind === 'invalid-result' ? 'invalid-result' : 'handler-error';
+  const messages: Record<string, string> = {
+    'load-error': `The handler module failed to load (${error.type}: ${error.message}).`,
+    'missing-export': error.message,
+    'invalid-result': `The handler's result is not JSON: ${error.message}`,
+    'handler-error': `The handler failed with ${error.type}: ${error.message}`,
+  };
+  return { ...base, status, durationMs, error, message: messages[status] };
+}
+
+export function handlerCommand(o: { runtime: HandlerRuntime; nodePath?: string; pythonPath?: string }): string {
+  return o.runtime === 'nodejs' ? o.nodePath || process.execPath : o.pythonPath || (process.platform === 'win32' ? 'python' : 'python3');
+}
+
+export function spawnErrorMessage(command: string, runtime: HandlerRuntime, e: Error): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT'
+    ? `Cannot start ${command}: it was not found. ${runtime === 'nodejs' ? 'Install Node.js' : 'Install Python 3 or set its path'} to run this handler.`
+    : `Cannot start ${command}: ${e.message}`;
+}
+
 export function defaultFunctionName(runtime: HandlerRuntime): string {
   return runtime === 'python' ? 'lambda_handler' : 'handler';
 }
@@ -149,7 +193,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
     lambda: { name, region, account, requestId },
   });
   const isNode = o.runtime === 'nodejs';
-  const command = isNode ? o.nodePath || process.execPath : o.pythonPath || (process.platform === 'win32' ? 'python' : 'python3');
+  const command = handlerCommand(o);
   const args = isNode ? ['-e', NODE_RUNNER] : ['-c', PYTHON_RUNNER];
 
   return new Promise<HandlerRun>((resolve) => {
@@ -287,15 +331,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
         return;
       }
       if (spawnError) {
-        const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
-        resolve({
-          ...base,
-          status: 'spawn-error',
-          durationMs: wallMs,
-          message: missing
-            ? `Cannot start ${command}: it was not found. ${isNode ? 'Install Node.js' : 'Install Python 3 or set its path'} to run this handler.`
-            : `Cannot start ${command}: ${spawnError.message}`,
-        });
+        resolve({ ...base, status: 'spawn-error', durationMs: wallMs, message: spawnErrorMessage(command, o.runtime, spawnError) });
         return;
       }
       if (timedOut || (outcome?.ok === true && durationMs > timeoutMs)) {
@@ -321,34 +357,7 @@ export function runHandler(o: RunHandlerOptions): Promise<HandlerRun> {
         });
         return;
       }
-      if (outcome.ok === true) {
-        const rawResult = JSON.stringify(outcome.result ?? null);
-        resolve({
-          ...base,
-          status: 'ok',
-          durationMs,
-          result: outcome.result ?? null,
-          rawResult,
-          message: `The handler returned in ${durationMs.toFixed(1)} ms.`,
-          ...(typeof outcome.warning === 'string' ? { warning: outcome.warning } : {}),
-        });
-        return;
-      }
-      const kind = String(outcome.kind);
-      const error = {
-        type: String(outcome.errorType ?? 'Error'),
-        message: String(outcome.errorMessage ?? ''),
-        ...(Array.isArray(outcome.stack) ? { stack: outcome.stack.map(String) } : {}),
-      };
-      const status: HandlerStatus =
-        kind === 'load' ? 'load-error' : kind === 'missing-export' ? 'missing-export' : kind === 'invalid-result' ? 'invalid-result' : 'handler-error';
-      const messages: Record<string, string> = {
-        'load-error': `The handler module failed to load (${error.type}: ${error.message}).`,
-        'missing-export': error.message,
-        'invalid-result': `The handler's result is not JSON: ${error.message}`,
-        'handler-error': `The handler failed with ${error.type}: ${error.message}`,
-      };
-      resolve({ ...base, status, durationMs, error, message: messages[status] });
+      resolve(runFromOutcome(outcome, base, durationMs));
     }
   });
 }
