@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import * as mqtt from 'mqtt';
 import type { DecisionRecord, EndpointInfo } from '../../../src/core/endpoint';
@@ -24,6 +26,9 @@ const TOKEN = 'MyStringThatNeedsToBeSigned';
 const TOPIC = 'customAuthTestTopic';
 const CLIENT_ID = 'itEndpointDevice';
 const MARKER = `${DIR}/handler-ran.marker`;
+/** Workspace state of Sign Token's authorizer and token key names. */
+const NAMES_KEY = 'iotAuthz.connectionNames';
+const execFileAsync = promisify(execFile);
 
 const HANDLER_JS = `'use strict';
 const fs = require('fs');
@@ -214,8 +219,25 @@ describe('Local endpoint: Start, a real MQTT client, live explorer section, Stop
     assert.equal(model.result.connect?.decision, 'allow', "the connection's chain is shown with it");
     assert.equal(model.result.principalId, 'walkthroughDevice');
 
-    // The decision log: no token or signature in the output channel's lines is checked by unit tests of the
-    // redaction; here the endpoint's handler processes must be gone after Stop.
+    // Sign Token offers the same snippets pointed at the running endpoint; the copied mosquitto_pub works as written.
+    const state = api.services.context.workspaceState;
+    await state.update(NAMES_KEY, { authorizerName: AUTHORIZER, tokenKeyName: TOKEN_KEY });
+    try {
+      const signPrompts = await scriptPrompts(['mosquitto_pub: local endpoint', { kind: 'quickPick', answer: undefined }]);
+      await vscode.commands.executeCommand('iotAuthz.signToken', { keyPath: fixtureUri(`${DIR}/keys/walkthrough.private.pem`).fsPath, token: TOKEN });
+      await waitFor(() => signPrompts.remaining.length === 0, 10_000, 50, 'the local mosquitto_pub snippet copied');
+      const list = signPrompts.asked.find((p) => p.kind === 'quickPick')!;
+      assert.ok(['curl: local endpoint', 'mqtt.js: local endpoint'].every((l) => list.choices.some((c) => c.includes(l))), JSON.stringify(list.choices));
+      const command = await vscode.env.clipboard.readText();
+      assert.match(command, new RegExp(`-p ${info.port} --alpn mqtt`));
+      assert.ok(command.includes(`--cafile '${info.caPath}'`), command);
+      await execFileAsync('sh', ['-c', command], { timeout: 30_000 });
+      await waitFor(async () => (await decisionNodes(f)).some((n) => n.decision.kind === 'publish' && n.decision.clientId === 'myClientId' && n.decision.allowed), 10_000, 100, "the snippet's publish, allowed");
+    } finally {
+      await state.update(NAMES_KEY, undefined);
+    }
+
+    // Stop: nothing listening, no handler process left.
     const pids = f.controller.handlerPids();
     assert.ok(pids.length >= 1, 'a warm handler process ran');
     assert.equal(await vscode.commands.executeCommand('iotAuthz.endpoint.stop'), true);
