@@ -5,4 +5,5 @@
  * decides every publish, subscribe and delivery against the cached policies.
  */
 export { startLocalEndpoint, DEFAULT_TLS_PORT } from './endpoint';
+export { formatDecision } from './format';
 export type * from './types';

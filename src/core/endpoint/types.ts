@@ -35,6 +35,8 @@ export interface EndpointOptions {
   pythonPath?: string;
   /** How many decisions `recentDecisions()` keeps; default 500. */
   maxRecentDecisions?: number;
+  /** Setting names quoted in errors (a busy port names the setting to change); default: the CLI flags. */
+  settingNames?: { port?: string; mqttPlainPort?: string };
   /** Every log line (also delivered to `onLog` listeners). Never carries a secret. */
   log?: (entry: EndpointLogEntry) => void;
 }
