@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { DecisionRecord, EndpointConnection, EndpointInfo, EndpointLogEntry, EndpointOptions, LocalEndpoint } from '../../core/endpoint';
 import type { ConnectionResult } from '../../core/emulator/pipeline';
-import { decisionLine, redactSecrets } from './format';
+import { formatDecision } from '../../core/endpoint';
+import { redactSecrets } from './format';
 import { Throttle } from './throttle';
 
 export type EndpointState = 'stopped' | 'starting' | 'running' | 'stopping';
@@ -134,7 +135,7 @@ export class EndpointController implements vscode.Disposable {
       this.chainBySeq.set(d.seq, chain);
       if (this.chainBySeq.size > MAX_CHAINS) this.chainBySeq.delete(this.chainBySeq.keys().next().value as number);
     }
-    const line = `[endpoint] ${redactSecrets(decisionLine(d), this.tokenKeyNames)}`;
+    const line = `[endpoint] ${redactSecrets(formatDecision(d), this.tokenKeyNames)}`;
     if (d.allowed) this.log.info(line);
     else this.log.warn(line);
     this.decided.fire(d);

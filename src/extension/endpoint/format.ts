@@ -39,14 +39,6 @@ export function statementText(d: Pick<DecisionRecord, 'decidedBy'>): string | un
   return `statement ${ref.document + 1}.${ref.statement + 1}${ref.sid ? ` (Sid ${ref.sid})` : ''}`;
 }
 
-/** One line of the decision log (the output channel). Never carries credentials: decisions hold none. */
-export function decisionLine(d: DecisionRecord): string {
-  const context = [PROTOCOL_LABEL[d.protocol] ?? d.protocol, d.authorizerName, d.clientId !== undefined ? `client ${d.clientId}` : undefined, d.principalId ? `principal ${d.principalId}` : undefined];
-  const stmt = statementText(d);
-  const head = `${d.allowed ? 'ALLOW' : 'DENY'} ${decisionLabel(d)}${d.action ? ` (${d.action})` : ''}`;
-  return `${head} [${context.filter(Boolean).join(', ')}]: ${d.reason}${stmt ? ` [${stmt}]` : ''}`;
-}
-
 const SIGNATURE_NAME = 'x-amz-customauthorizer-signature';
 
 function escapeRegExp(s: string): string {

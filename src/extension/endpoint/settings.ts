@@ -57,6 +57,8 @@ export function endpointOptions(folder: vscode.WorkspaceFolder, s: EndpointSetti
     hostName: s.hostName,
     tlsDir: path.resolve(root, s.tlsFolder),
     timeScale: s.timeScale,
+    // A busy port's error names the setting to change, not the CLI flag.
+    settingNames: { port: `${SECTION}.port`, mqttPlainPort: `${SECTION}.mqttPlainPort` },
     ...runtimePaths(folder.uri),
   };
 }

@@ -15,6 +15,8 @@ export function explainStartError(e: unknown, s: EndpointSettings): unknown {
   const inUse = code === 'EADDRINUSE' || /EADDRINUSE/.test(message) || (typeof code === 'string' && /PORT/.test(code) && IN_USE.test(message));
   const denied = code === 'EACCES' || /EACCES|permission denied/i.test(message);
   if (!inUse && !denied) return e;
+  // The core names the setting when it is told its name (settings.ts): keep its message.
+  if (message.includes(`${SECTION}.`) || (e instanceof AuthzError && e.hint?.includes(`${SECTION}.`))) return e;
   const plain = s.mqttPlainPort !== null && s.mqttPlainPort !== s.port && new RegExp(`\\b${s.mqttPlainPort}\\b`).test(message);
   const key = plain ? 'mqttPlainPort' : 'port';
   const port = plain ? s.mqttPlainPort : s.port;

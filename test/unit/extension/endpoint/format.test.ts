@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { DecisionRecord, EndpointConnection } from '../../../../src/core/endpoint';
-import { connectionDescription, decisionLabel, decisionLine, durationText, portsText, redactSecrets, shorten, statusText } from '../../../../src/extension/endpoint/format';
+import { connectionDescription, decisionLabel, durationText, portsText, redactSecrets, shorten, statusText } from '../../../../src/extension/endpoint/format';
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 
@@ -43,15 +43,6 @@ describe('extension/endpoint format', () => {
     assert.equal(decisionLabel(decision()), 'publish a/b');
     assert.equal(decisionLabel(decision({ kind: 'connect', target: undefined, clientId: 'dev9' })), 'connect dev9');
     assert.equal(decisionLabel(decision({ kind: 'disconnect', target: undefined, action: undefined })), 'disconnect');
-  });
-
-  it('a decision log line says allow or deny, who, the action, the reason and the deciding statement', () => {
-    assert.equal(
-      decisionLine(decision()),
-      'ALLOW publish a/b (iot:Publish) [MQTT, walkthrough-authorizer, client dev1, principal walkthroughDevice]: Allowed by an Allow statement. [statement 1.2 (Sid Pub)]',
-    );
-    const deny = decisionLine(decision({ allowed: false, kind: 'subscribe', action: 'iot:Subscribe', target: 'a/#', decidedBy: undefined, reason: 'No statement allows it.' }));
-    assert.equal(deny, 'DENY subscribe a/# (iot:Subscribe) [MQTT, walkthrough-authorizer, client dev1, principal walkthroughDevice]: No statement allows it.');
   });
 
   it('redaction shortens signatures and token values and removes passwords, in query, header and JSON forms', () => {

@@ -40,6 +40,11 @@ describe('extension/endpoint explainStartError', () => {
     assert.match(e.hint!, /iotAuthz\.endpoint\.port/);
   });
 
+  it('a core error that already names the setting (settingNames) is kept as it is', () => {
+    const core = new AuthzError('ENDPOINT_PORT_BUSY', 'Port 4443 on 127.0.0.1 is already in use, so the local endpoint cannot listen on it.', 'Stop what uses it, or choose another port with iotAuthz.endpoint.port (0 picks a free one).');
+    assert.equal(explainStartError(core, settings()), core);
+  });
+
   it('a privileged port is explained; other errors pass through unchanged', () => {
     const denied = explainStartError(Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:443'), { code: 'EACCES' }), settings({ port: 443 })) as AuthzError;
     assert.equal(denied.code, 'ENDPOINT_PORT_DENIED');
