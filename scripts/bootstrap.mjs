@@ -29,7 +29,7 @@ export function ensureNpmDependencies(root) {
  * Debian packages by the binary they provide. Installed with apt-get when
  * missing and running as root; otherwise a clear message says what to run.
  */
-export function ensureSystemPackages(packages = { chromium: 'chromium', rg: 'ripgrep', openssl: 'openssl', curl: 'curl', mosquitto_pub: 'mosquitto-clients' }) {
+export function ensureSystemPackages(packages = { chromium: 'chromium', rg: 'ripgrep', openssl: 'openssl', mosquitto_pub: 'mosquitto-clients', curl: 'curl' }) {
   const missing = Object.entries(packages).filter(([bin]) => !onPath(bin) && !(bin === 'chromium' && process.env.CHROMIUM_PATH));
   if (missing.length === 0) return;
   const names = missing.map(([, pkg]) => pkg);

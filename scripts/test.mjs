@@ -111,7 +111,7 @@ let compiled = false;
 try {
   ensureNpmDependencies(REPO_ROOT);
   if (!only || only !== 'unit') ensureSystemPackages();
-  else ensureSystemPackages({ openssl: 'openssl' });
+  else ensureSystemPackages({ openssl: 'openssl', mosquitto_pub: 'mosquitto-clients', curl: 'curl' });
 } catch (e) {
   console.error(`[setup] ${e.message}`);
   process.exit(1);

@@ -12,6 +12,7 @@ import { awsTestInvokeCommand } from './awsTestInvoke';
 import { awsDeployCommand } from './awsDeploy';
 import { awsDoctorCommand } from './awsDoctor';
 import { awsProfilesCommand } from './awsProfiles';
+import { serveCommand } from './serve';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   invokeCommand,
   simulateCommand,
   testCommand,
+  serveCommand,
   awsListCommand,
   awsDescribeCommand,
   awsTestInvokeCommand,

@@ -13,6 +13,7 @@ import {
   LogChunk,
   RunBase,
   runFromOutcome,
+  runHandler,
   spawnErrorMessage,
 } from './handler';
 import { killProcessTree } from './processes';
@@ -249,6 +250,23 @@ export class WarmHandler {
     }
   }
 
+  private async alone(p: Pending): Promise<void> {
+    const o = this.o;
+    const run = await runHandler({
+      runtime: o.runtime,
+      file: o.file,
+      functionName: this.functionName,
+      timeoutMs: p.timeoutMs,
+      ...(o.environment ? { environment: o.environment } : {}),
+      event: p.event,
+      allowCodeExecution: true,
+      ...(o.lambda ? { lambda: o.lambda } : {}),
+      ...(o.nodePath ? { nodePath: o.nodePath } : {}),
+      ...(o.pythonPath ? { pythonPath: o.pythonPath } : {}),
+    }).catch((e: Error) => this.failed(p, 'spawn-error', e.message));
+    p.resolve({ ...run, log: [...p.log, ...run.log], logText: p.log.map((c) => c.text).join('') + run.logText });
+  }
+
   private base(p: Pending): RunBase {
     return {
       timeoutMs: p.timeoutMs,
@@ -289,6 +307,14 @@ export class WarmHandler {
     if (this.proc === proc) this.proc = undefined;
     const left = [...proc.pending.values(), ...proc.queued.splice(0)];
     proc.pending.clear();
+    if (status === 'crash' && left.length > 1 && !this.stopped) {
+      // Which invocation crashed the process is unknown: each runs again alone, as it would in its own Lambda environment.
+      for (const p of left) {
+        if (p.timer) clearTimeout(p.timer);
+        void this.alone(p);
+      }
+      return;
+    }
     for (const p of left) {
       if (p.timer) clearTimeout(p.timer);
       if (!this.stopped && !p.retried && status === undefined) {

@@ -68,10 +68,14 @@ interface Session {
   input: ConnectionInput;
   policies: PolicyDocument[];
   ctx: PolicyContext;
+  /** Decisions memoised until the policies change (see `op`). */
+  decisions: Map<string, OperationDecision>;
   refreshTimer?: NodeJS.Timeout;
   disconnectTimer?: NodeJS.Timeout;
   closingReason?: string;
 }
+
+const DECISION_CACHE_SIZE = 1024;
 
 /** Policies parsed once per authorization (JSON strings included), so each decision skips the parse. */
 function parsedPolicies(list: Array<PolicyDocument | string>): PolicyDocument[] {
@@ -120,6 +124,7 @@ class Endpoint {
   }
 
   private emit(event: string, ...args: unknown[]): void {
+    if (this.events.listenerCount(event) === 0) return;
     for (const l of this.events.listeners(event)) {
       try {
         (l as (...a: unknown[]) => void)(...args);
@@ -132,7 +137,8 @@ class Endpoint {
   private record(d: Omit<DecisionRecord, 'seq' | 'time'>): DecisionRecord {
     const rec: DecisionRecord = { seq: ++this.seq, time: Date.now(), ...d };
     this.decisions.push(rec);
-    if (this.decisions.length > this.maxDecisions) this.decisions.splice(0, this.decisions.length - this.maxDecisions);
+    // Trimmed in batches: a splice per decision would cost O(max) on every publish.
+    if (this.decisions.length >= 2 * this.maxDecisions) this.decisions.splice(0, this.decisions.length - this.maxDecisions);
     this.emit('decision', rec);
     return rec;
   }
@@ -151,7 +157,7 @@ class Endpoint {
       allowed: d.decision === 'allow',
       reason: d.reason,
       ...(d.decidedBy ? { decidedBy: d.decidedBy } : {}),
-      evaluation: { decision: d.decision, reason: d.reason, matchedStatements: d.matchedStatements, uncertain: d.uncertain, notes: d.notes, ...(d.decidedBy ? { decidedBy: d.decidedBy } : {}) },
+      evaluation: d,
     });
   }
 
@@ -432,7 +438,7 @@ class Endpoint {
       for (const other of this.sessions.values()) {
         if (clientId !== undefined && other.info.clientId === clientId) other.closingReason = DISCONNECT_REASONS.duplicate;
       }
-      const s: Session = { info, client, def: a, input, policies, ctx };
+      const s: Session = { info, client, def: a, input, policies, ctx, decisions: new Map() };
       this.sessions.set(client, s);
       this.schedule(s, result);
       this.record({ connectionId: id, ...(clientId !== undefined ? { clientId } : {}), ...(result.principalId ? { principalId: result.principalId } : {}), protocol: meta.protocol, authorizerName: a.name, kind: 'connect', action: 'iot:Connect', ...(result.connect ? { resource: result.connect.resource } : {}), ...(clientId !== undefined ? { target: clientId } : {}), allowed: true, reason: result.connect?.reason ?? result.summary, ...(result.connect?.decidedBy ? { decidedBy: result.connect.decidedBy } : {}), result });
@@ -487,6 +493,7 @@ class Endpoint {
     }
     s.policies = policies;
     s.ctx = ctx;
+    s.decisions.clear();
     if (result.principalId) s.info.principalId = result.principalId;
     this.record({ ...base, allowed: true, reason: `Policies refreshed (${policies.length} document(s)); the new ones apply from now on.`, ...(result.connect?.decidedBy ? { decidedBy: result.connect.decidedBy } : {}) });
     this.schedule(s, result);
@@ -510,8 +517,22 @@ class Endpoint {
     this.emit('disconnect', { ...s.info, subscriptions: [...s.info.subscriptions] }, reason);
   }
 
+  /**
+   * The decision for one operation against the connection's cached policies.
+   * Decisions are memoised per connection until the next refresh (the policies
+   * and the connection's variables cannot change in between); an uncertain one
+   * (a condition not checkable locally) is evaluated every time.
+   */
   private op(s: Session, action: string, target: string): OperationDecision {
-    return decide(parseOperation({ action, resource: target }, s.def.def.region, s.def.def.account), s.policies, s.ctx);
+    const key = `${action}\n${target}`;
+    const hit = s.decisions.get(key);
+    if (hit) return hit;
+    const d = decide(parseOperation({ action, resource: target }, s.def.def.region, s.def.def.account), s.policies, s.ctx);
+    if (!d.uncertain) {
+      if (s.decisions.size >= DECISION_CACHE_SIZE) s.decisions.clear();
+      s.decisions.set(key, d);
+    }
+    return d;
   }
 
   private authorizePublish(client: Client, packet: { topic: string; payload: Buffer; retain: boolean }, cb: (e?: Error | null) => void): void {
@@ -673,7 +694,7 @@ class Endpoint {
     return {
       info: this.info,
       connections: () => [...this.sessions.values()].map((s) => ({ ...s.info, subscriptions: [...s.info.subscriptions] })),
-      recentDecisions: () => [...this.decisions],
+      recentDecisions: () => this.decisions.slice(-this.maxDecisions),
       handlers: (): HandlerStats[] =>
         [...this.handlers.entries()].map(([name, h]) => ({ authorizerName: name, invocations: h.invocations, starts: h.starts, inFlight: h.inFlight, ...(h.pid ? { pid: h.pid } : {}) })),
       onDecision: on<[DecisionRecord]>('decision'),

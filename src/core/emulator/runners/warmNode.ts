@@ -8,8 +8,8 @@
  * { id, event, timeoutMs }. fd 3: { ready: true } or { ready: false, outcome },
  * then per request { id, log: { stream, text } } for what it prints and
  * { id, outcome } (the one-shot runner's outcome shape). Output outside any
- * invocation stays on stdout/stderr. An uncaught exception fails every
- * invocation in flight and ends the process (the parent starts a new one).
+ * invocation stays on stdout/stderr. An uncaught exception ends the process
+ * (reported to the invocation when it is the only one in flight).
  * Keep this source free of backticks and dollar-brace sequences.
  */
 export const WARM_NODE_RUNNER = String.raw`
@@ -56,7 +56,8 @@ function isEsm(file) {
   }
 }
 function fail(e) {
-  for (const [id, inv] of inflight) { const o = errorOf('handler-error', e); o.durationMs = inv.ms(); line({ id: id, outcome: o }); }
+  // With several invocations in flight the culprit is unknown: exit unreported, the parent re-runs each alone.
+  if (inflight.size === 1) for (const [id, inv] of inflight) { const o = errorOf('handler-error', e); o.durationMs = inv.ms(); line({ id: id, outcome: o }); }
   process.exit(1);
 }
 process.on('uncaughtException', fail);

@@ -3,33 +3,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runHandler } from '../../../../src/core/emulator';
-import { tempWorkspace } from './helpers';
+import { gone, tempWorkspace } from './helpers';
 
 const outRoot = path.resolve(__dirname, '../../../..');
-
-/** True while the pid names a live process (a zombie counts as gone: it runs nothing). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until the process is gone; bounded. */
-export async function gone(pid: number, withinMs = 3000): Promise<boolean> {
-  const end = Date.now() + withinMs;
-  while (Date.now() < end) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !alive(pid);
-}
 
 // Issue 8 finding 7: a child the handler starts in its own session must not outlive the run.
 const ws = tempWorkspace({

@@ -24,3 +24,27 @@ export function responseJs(statements: object[], extra: Record<string, unknown> 
     ...extra,
   });
 }
+
+/** True while the pid names a live process (a zombie counts as gone: it runs nothing). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until the process is gone; bounded. */
+export async function gone(pid: number, withinMs = 3000): Promise<boolean> {
+  const end = Date.now() + withinMs;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { WarmHandler } from '../../../../src/core/emulator/warm';
-import { gone } from './escape.test';
-import { tempWorkspace } from './helpers';
+import { gone, tempWorkspace } from './helpers';
 
 const ws = tempWorkspace({
   'counter/index.js': `let n = 0; let inFlight = 0; let most = 0;
