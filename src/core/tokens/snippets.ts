@@ -78,12 +78,12 @@ export function curlPublish(o: ConnectionOptions): string {
   ].join(' \\\n');
 }
 
-/** mosquitto_pub over MQTT on 443 with ALPN 'mqtt' (its -h is also the TLS SNI). */
+/** mosquitto_pub over MQTT on 443 with ALPN 'mqtt' (mosquitto's option is --tls-alpn; its -h is also the TLS SNI). */
 export function mosquittoPub(o: ConnectionOptions): string {
   return [
     ...(o.caFile ? [] : [`# CA: curl -O ${AMAZON_ROOT_CA_URL}`]),
     [
-      `mosquitto_pub -h ${shellQuote(endpointOf(o))} -p ${o.port ?? CUSTOM_AUTH_PORT} --alpn ${MQTT_ALPN}`,
+      `mosquitto_pub -h ${shellQuote(endpointOf(o))} -p ${o.port ?? CUSTOM_AUTH_PORT} --tls-alpn ${MQTT_ALPN}`,
       `  --cafile ${o.caFile ? shellQuote(o.caFile) : 'AmazonRootCA1.pem'}`,
       `  -i ${shellQuote(o.clientId)}`,
       `  -u ${shellQuote(mqttUsername(o))}`,

@@ -229,7 +229,7 @@ describe('Local endpoint: Start, a real MQTT client, live explorer section, Stop
       const list = signPrompts.asked.find((p) => p.kind === 'quickPick')!;
       assert.ok(['curl: local endpoint', 'mqtt.js: local endpoint'].every((l) => list.choices.some((c) => c.includes(l))), JSON.stringify(list.choices));
       const command = await vscode.env.clipboard.readText();
-      assert.match(command, new RegExp(`-p ${info.port} --alpn mqtt`));
+      assert.match(command, new RegExp(`-p ${info.port} --tls-alpn mqtt`));
       assert.ok(command.includes(`--cafile '${info.caPath}'`), command);
       await execFileAsync('sh', ['-c', command], { timeout: 30_000 });
       await waitFor(async () => (await decisionNodes(f)).some((n) => n.decision.kind === 'publish' && n.decision.clientId === 'myClientId' && n.decision.allowed), 10_000, 100, "the snippet's publish, allowed");
@@ -254,6 +254,7 @@ describe('Local endpoint: Start, a real MQTT client, live explorer section, Stop
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
+    await vscode.commands.executeCommand('iotAuthz.endpoint.stop');
     try {
       await config().update('port', port, vscode.ConfigurationTarget.Workspace);
       const prompts = await scriptPrompts([]);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as vm from 'node:vm';
 import { ConnectionOptions, curlPublish, mosquittoPub, mqttJs } from '../../../../src/core/tokens';
 
@@ -24,10 +25,19 @@ describe('core/tokens snippets for a local endpoint (port and CA file)', () => {
 
   it('mosquitto_pub: -p and --cafile the local CA, no Amazon root CA download line', () => {
     const m = mosquittoPub(local);
-    assert.match(m, /-p 4443 --alpn mqtt/);
+    // mosquitto's option is --tls-alpn: "--alpn" makes mosquitto_pub exit with "Unknown option".
+    assert.match(m, /-p 4443 --tls-alpn mqtt/);
     assert.match(m, /--cafile '\/work\/my project\/\.iot-authz\/ca\.pem'/);
     assert.doesNotMatch(m, /AmazonRootCA1/);
     assert.match(mosquittoPub(base), /--cafile AmazonRootCA1\.pem/);
+  });
+
+  it("mosquitto_pub (Debian's mosquitto-clients) accepts every option of the snippet", () => {
+    // Port 1 on loopback: nothing listens, so a valid command line fails only at connecting.
+    const cmd = mosquittoPub({ ...local, endpoint: '127.0.0.1', port: 1, caFile: '/dev/null' });
+    const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 20_000 });
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /Unknown option|Invalid/i);
+    assert.notEqual(r.status, 0, 'nothing listens there');
   });
 
   it('mqtt.js: port and ca read from the file, still valid JavaScript', () => {
