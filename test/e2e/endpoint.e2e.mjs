@@ -33,6 +33,22 @@ function exampleTopic(folder) {
   return m[1];
 }
 
+/**
+ * The README's step: the walkthrough's policy grants only iot:Publish, so MQTT
+ * clients need the three statements the README adds (Connect, Subscribe, Receive).
+ */
+const README_STATEMENTS = `{"Action": "iot:Connect", "Effect": "Allow", "Resource": "arn:aws:iot:%s:%s:client/\${iot:ClientId}" % (region, account)},
+{"Action": ["iot:Subscribe"], "Effect": "Allow", "Resource": "arn:aws:iot:%s:%s:topicfilter/%s" % (region, account, TOPIC)},
+{"Action": ["iot:Receive"], "Effect": "Allow", "Resource": "arn:aws:iot:%s:%s:topic/%s" % (region, account, TOPIC)},
+`;
+
+function addReadmeStatements(folder) {
+  const file = join(folder, 'lambda', 'python', 'lambda_function.py');
+  const py = readFileSync(file, 'utf8');
+  if (!py.includes('"Statement": [\n')) throw new Error('the example handler has no "Statement": [ line to extend');
+  writeFileSync(file, py.replace('"Statement": [\n', `"Statement": [\n${README_STATEMENTS}`));
+}
+
 function portFree(port) {
   return new Promise((resolve) => {
     const s = createServer();
@@ -60,6 +76,7 @@ export function runE2E({ screenshots = false, log, timeoutMs = 300_000 } = {}) {
   let port = PREFERRED_PORT;
   const prepare = async (folder) => {
     execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'keygen', '--out', 'keys', '--name', 'walkthrough'], { cwd: folder, stdio: 'pipe' });
+    addReadmeStatements(folder);
     // The README's port when it is free (the screenshot shows it), any free port otherwise.
     if (!(await portFree(PREFERRED_PORT))) port = 0;
     mkdirSync(join(folder, '.vscode'), { recursive: true });
