@@ -49,7 +49,8 @@ exports.handler = async (event, context) => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 'iot:Connect', Resource: arn + ':client/\${iot:ClientId}' },
-        { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: arn + ':topic/${TOPIC}' },
+        // Both spellings: Sign Token's snippets have used AWS's walkthrough one (customAuhtTestTopic) too.
+        { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [arn + ':topic/${TOPIC}', arn + ':topic/customAuhtTestTopic'] },
         { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn + ':topicfilter/${TOPIC}' },
       ],
     }],
