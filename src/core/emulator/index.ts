@@ -5,7 +5,9 @@
  * Running a handler executes workspace code: every entry point that does
  * takes `allowCodeExecution` and refuses without it.
  */
-export { runConnection } from './pipeline';
+export { ConnectionChain, runConnection } from './pipeline';
+export { WarmHandler } from './warm';
+export type { WarmHandlerOptions } from './warm';
 export type { ConnectionResult, FailureCode, RunConnectionOptions, Step, StepName, StepStatus } from './pipeline';
 export { buildEvent, EVENT_PROTOCOLS, PROTOCOLS, queryStringOf } from './event';
 export type { ConnectionInput, EventContext, IoTAuthorizerEvent, Protocol } from './event';

@@ -43,6 +43,16 @@ function writeNew(file: string, text: string, mode: number): void {
   fs.renameSync(tmp, file);
 }
 
+/** IPv6 in the form node prints certificate SANs (`0:0:0:0:0:0:0:1`); IPv4 unchanged. */
+function canonicalIp(ip: string): string {
+  if (net.isIP(ip) !== 6) return ip;
+  const [head, tail] = ip.toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
+  const groups = tail !== undefined ? [...h, ...new Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+}
+
 /** What is wrong with the existing material, or undefined when it can be used. */
 function staleness(dir: string, names: string[]): string | undefined {
   const missing = Object.values(FILES).filter((f) => !fs.existsSync(path.join(dir, f)));
@@ -61,8 +71,8 @@ function staleness(dir: string, names: string[]): string | undefined {
   if (new Date(ca.validTo).getTime() < soon) return 'the local CA expired or expires within a day';
   if (new Date(cert.validTo).getTime() < soon) return 'the server certificate expired or expires within a day';
   if (!cert.verify(ca.publicKey)) return 'the server certificate is not signed by the local CA';
-  const san = cert.subjectAltName ?? '';
-  const lacking = names.filter((n) => !san.split(', ').some((e) => e === `DNS:${n}` || e === `IP Address:${n}` || e.toLowerCase() === `ip address:${n.toLowerCase()}`));
+  const san = (cert.subjectAltName ?? '').split(', ');
+  const lacking = names.filter((n) => !san.some((e) => (net.isIP(n) ? e.startsWith('IP Address:') && canonicalIp(e.slice(11)) === canonicalIp(n) : e === `DNS:${n}`)));
   if (lacking.length) return `the server certificate does not name ${lacking.join(', ')}`;
   return undefined;
 }

@@ -169,6 +169,18 @@ describe('core/endpoint: real clients against the local endpoint', function () {
     await end(c.client);
   });
 
+  it("a PUBLISH over IoT Core's 128 KB limit closes the connection; one under it passes", async () => {
+    const c = await connect(mqtts(), tlsOpts({ clientId: 'js-big', username: signedUser('device') }));
+    assert.equal(c.code, 0);
+    await c.client.publishAsync('allowed/big', Buffer.alloc(100 * 1024, 1), { qos: 1 });
+    const gone = closed(c.client);
+    c.client.publish('allowed/big', Buffer.alloc(128 * 1024 + 1, 1), { qos: 1 });
+    await gone;
+    const d = await waitDecision((x) => x.kind === 'publish' && x.clientId === 'js-big' && !x.allowed, 'the oversized publish');
+    assert.match(d.reason, /over IoT Core's 128 KB limit/);
+    await end(c.client);
+  });
+
   it('mqtt.js: an allowed subscribe is granted, a denied one gets SUBACK 0x80 and the connection stays', async () => {
     const c = await connect(mqtts(), tlsOpts({ clientId: 'js-sub', username: signedUser('device') }));
     const granted = await c.client.subscribeAsync('allowed/+');

@@ -36,14 +36,19 @@ export function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ 
 /** Resolves with the first value `check` returns, or rejects after `ms`. */
 export function within<T>(ms: number, what: string, start: (resolve: (v: T) => void) => void | (() => void)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let cleanup: void | (() => void);
+    let settled = false;
+    const holder: { cleanup?: void | (() => void) } = {};
     const t = setTimeout(() => {
-      if (cleanup) cleanup();
+      settled = true;
+      if (holder.cleanup) holder.cleanup();
       reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
     }, ms);
-    cleanup = start((v) => {
+    holder.cleanup = start((v) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(t);
-      if (cleanup) cleanup();
+      // start() may call back before it returned its cleanup: run that once it exists.
+      setImmediate(() => holder.cleanup && holder.cleanup());
       resolve(v);
     });
   });
