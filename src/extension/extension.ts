@@ -10,6 +10,8 @@ import { createServices, Services } from './services';
 import { registerResultsPanel } from './panels/activation';
 import { registerJwt } from './jwt/activation';
 import type { ResultsPanelService } from './panels/resultsPanel';
+import { registerEndpoint } from './endpoint/activation';
+import type { EndpointFeature } from './endpoint/feature';
 
 /** The API returned from activate(): used by integration tests, never by users. */
 export interface ExtensionApi {
@@ -21,7 +23,12 @@ export interface ExtensionApi {
   emulator: EmulatorFeature;
   /** AWS explorer and commands (the SDK itself loads at the first AWS call). */
   aws: AwsFeature;
+  /** Local IoT endpoint: Start / Stop, explorer section, status bar, decision log. */
+  endpoint: EndpointFeature;
 }
+
+/** Kept for deactivate(): the endpoint's handler processes must be gone before the extension host exits. */
+let endpointFeature: EndpointFeature | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const services = createServices(context);
@@ -31,9 +38,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerAuthoring(context, services, keys);
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);
-  return { services, keys, results, emulator, aws };
+  const endpoint = (endpointFeature = registerEndpoint(context, services, results, emulator.authorizers, keys));
+  return { services, keys, results, emulator, aws, endpoint };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions; the endpoint's
+  // stop is awaited so no listener or handler process outlives the extension host.
+  await endpointFeature?.controller.stop();
+  endpointFeature = undefined;
 }

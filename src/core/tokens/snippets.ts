@@ -22,6 +22,10 @@ export interface ConnectionOptions {
   username?: string;
   /** Payload of the publish examples. */
   message?: string;
+  /** The port; IoT Core's 443 when omitted (a local endpoint's otherwise). */
+  port?: number;
+  /** CA certificate file the client trusts (a local endpoint's CA); Amazon Root CA 1 when omitted. */
+  caFile?: string;
 }
 
 const DEFAULT_MESSAGE = '{"hello":"world"}';
@@ -70,9 +74,10 @@ export function mqttUsername(o: Pick<ConnectionOptions, 'authorizerName' | 'toke
 
 /** HTTPS publish with the authorizer headers (the signature is plain base64 in a header). */
 export function curlPublish(o: ConnectionOptions): string {
-  const url = `https://${endpointOf(o)}:${CUSTOM_AUTH_PORT}/topics/${topicPath(o.topic)}?qos=1`;
+  const url = `https://${endpointOf(o)}:${o.port ?? CUSTOM_AUTH_PORT}/topics/${topicPath(o.topic)}?qos=1`;
   return [
     `curl --silent --show-error -X POST ${shellQuote(url)}`,
+    ...(o.caFile ? [`  --cacert ${shellQuote(o.caFile)}`] : []),
     `  -H ${shellQuote(`${AUTHORIZER_NAME_PARAM}: ${o.authorizerName}`)}`,
     `  -H ${shellQuote(`${o.tokenKeyName}: ${o.token}`)}`,
     ...(o.signature !== undefined ? [`  -H ${shellQuote(`${SIGNATURE_PARAM}: ${o.signature}`)}`] : []),
@@ -80,13 +85,13 @@ export function curlPublish(o: ConnectionOptions): string {
   ].join(' \\\n');
 }
 
-/** mosquitto_pub over MQTT on 443 with ALPN 'mqtt' (its -h is also the TLS SNI). */
+/** mosquitto_pub over MQTT on 443 with ALPN 'mqtt' (mosquitto's option is --tls-alpn; its -h is also the TLS SNI). */
 export function mosquittoPub(o: ConnectionOptions): string {
   return [
-    `# CA: curl -O ${AMAZON_ROOT_CA_URL}`,
+    ...(o.caFile ? [] : [`# CA: curl -O ${AMAZON_ROOT_CA_URL}`]),
     [
-      `mosquitto_pub -h ${shellQuote(endpointOf(o))} -p ${CUSTOM_AUTH_PORT} --alpn ${MQTT_ALPN}`,
-      `  --cafile AmazonRootCA1.pem`,
+      `mosquitto_pub -h ${shellQuote(endpointOf(o))} -p ${o.port ?? CUSTOM_AUTH_PORT} --tls-alpn ${MQTT_ALPN}`,
+      `  --cafile ${o.caFile ? shellQuote(o.caFile) : 'AmazonRootCA1.pem'}`,
       `  -i ${shellQuote(o.clientId)}`,
       `  -u ${shellQuote(mqttUsername(o))}`,
       `  -t ${shellQuote(o.topic)} -m ${shellQuote(o.message ?? DEFAULT_MESSAGE)}`,
@@ -98,12 +103,12 @@ export function mosquittoPub(o: ConnectionOptions): string {
 export function mqttJs(o: ConnectionOptions): string {
   const endpoint = endpointOf(o);
   return `// npm install mqtt
-const mqtt = require('mqtt');
+const mqtt = require('mqtt');${o.caFile ? "\nconst fs = require('fs');" : ''}
 
 const client = mqtt.connect({
   protocol: 'mqtts',
   host: ${literal(endpoint)},
-  port: ${CUSTOM_AUTH_PORT},
+  port: ${o.port ?? CUSTOM_AUTH_PORT},${o.caFile ? `\n  ca: fs.readFileSync(${literal(o.caFile)}), // the local endpoint's CA` : ''}
   servername: ${literal(endpoint)}, // TLS SNI: IoT Core routes by it
   ALPNProtocols: [${literal(MQTT_ALPN)}],
   clientId: ${literal(o.clientId)},

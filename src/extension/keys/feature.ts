@@ -7,4 +7,14 @@ export interface KeysFeature {
   readonly services: Services;
   readonly keys: WorkspaceKeys;
   readonly passphrases: PassphraseStore;
+  /** Set by the local endpoint feature: where Sign Token's snippets can also point while it runs. */
+  localEndpoint?: () => LocalEndpointTarget | undefined;
+}
+
+/** A running local IoT endpoint as a snippet target. */
+export interface LocalEndpointTarget {
+  hostName: string;
+  port: number;
+  /** Absolute path of its CA certificate (curl --cacert, mosquitto --cafile, mqtt.js ca). */
+  caPath: string;
 }

@@ -3,7 +3,7 @@ import { connectionSnippets, ConnectionSnippets, PLACEHOLDER_ENDPOINT, SAMPLE_TO
 import { errorText } from '../../core/errors';
 import { copyToClipboard } from '../commandRunner';
 import { connectionNames, ConnectionNames, rememberedConnectionNames } from './connectionNames';
-import { KeysFeature } from './feature';
+import { KeysFeature, LocalEndpointTarget } from './feature';
 
 export interface SignedToken {
   token: string;
@@ -32,10 +32,10 @@ export interface SignResultView {
 }
 
 /** Snippet options beyond the names: the endpoint (argument, setting, then the one AWS told us), a sample topic and client id. */
-export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string, remembered?: string, withoutSignature = false): ConnectionSnippets {
+export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string, remembered?: string, withoutSignature = false, local?: LocalEndpointTarget): ConnectionSnippets {
   const configured = vscode.workspace.getConfiguration('iotAuthz.connection').get<string>('endpoint');
   return connectionSnippets({
-    endpoint: endpoint || configured || remembered || PLACEHOLDER_ENDPOINT,
+    ...(local ? { endpoint: local.hostName, port: local.port, caFile: local.caPath } : { endpoint: endpoint || configured || remembered || PLACEHOLDER_ENDPOINT }),
     authorizerName: names.authorizerName,
     tokenKeyName: names.tokenKeyName,
     token: signed.token,
@@ -55,12 +55,21 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
   const bare = view.withoutSignature === true;
   const { services } = f;
   const remembered = services.context.workspaceState.get<string>(AWS_DATA_ENDPOINT_KEY) || undefined;
-  const snippet = (key: SnippetKey, what: string) => async () => {
+  const snippet = (key: SnippetKey, what: string, local?: LocalEndpointTarget) => async () => {
     const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { keyFingerprint: signed.keyFingerprint });
     if (!names) return;
-    await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered, bare)[key], what);
+    await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered, bare, local)[key], what);
   };
   const leading: ResultItem[] = (view.leadingItems ?? []).map((i) => ({ label: i.label, detail: i.detail, run: () => copyToClipboard(services, i.text, i.what) }));
+  // While the local IoT endpoint runs, the same snippets pointed at it (host, port, its CA).
+  const local = f.localEndpoint?.();
+  const localItems: ResultItem[] = local
+    ? [
+        { label: '$(broadcast) curl: local endpoint', detail: `HTTPS publish to ${local.hostName}:${local.port}, --cacert ${vscode.workspace.asRelativePath(local.caPath, false)}`, run: snippet('curl', 'the curl command for the local endpoint', local) },
+        { label: '$(broadcast) mosquitto_pub: local endpoint', detail: `${local.hostName}:${local.port}, ALPN mqtt, --cafile ${vscode.workspace.asRelativePath(local.caPath, false)}`, run: snippet('mosquittoPub', 'the mosquitto_pub command for the local endpoint', local) },
+        { label: '$(broadcast) mqtt.js: local endpoint', detail: `${local.hostName}:${local.port}, ALPN mqtt, the local CA`, run: snippet('mqttJs', 'the mqtt.js snippet for the local endpoint', local) },
+      ]
+    : [];
   const signatureItems: ResultItem[] = [
     { label: '$(copy) Signature (base64)', description: signed.signature.slice(0, 24) + '…', detail: 'For the x-amz-customauthorizer-signature header', run: () => copyToClipboard(services, signed.signature, 'the signature') },
     { label: '$(copy) Signature, URL-encoded', detail: 'For an MQTT username or a query string: + / = must be percent-encoded', run: () => copyToClipboard(services, signed.signatureUrlEncoded, 'the URL-encoded signature') },
@@ -74,6 +83,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
     { label: '$(code) mqtt.js', detail: 'Node.js client, port 443, ALPN mqtt', run: snippet('mqttJs', 'the mqtt.js snippet') },
     { label: '$(code) AWS IoT Device SDK v2: JavaScript', run: snippet('deviceSdkJs', 'the Device SDK v2 JavaScript snippet') },
     { label: '$(code) AWS IoT Device SDK v2: Python', run: snippet('deviceSdkPython', 'the Device SDK v2 Python snippet') },
+    ...localItems,
     {
       label: '$(book) Open everything in an editor',
       run: async () => {
@@ -93,6 +103,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
           '## mqtt.js', '', '```js', s.mqttJs, '```', '',
           '## AWS IoT Device SDK v2 (JavaScript)', '', '```js', s.deviceSdkJs, '```', '',
           '## AWS IoT Device SDK v2 (Python)', '', '```python', s.deviceSdkPython, '```', '',
+          ...(local ? localSection(snippetsFor(signed, names, endpoint, remembered, bare, local), local) : []),
         ].join('\n');
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
         await vscode.window.showTextDocument(doc);
@@ -125,6 +136,13 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
       void services.prompts.error(errorText(e));
     }
   }
+}
+
+function localSection(s: ConnectionSnippets, local: LocalEndpointTarget): string[] {
+  return [
+    `## Local IoT endpoint (${local.hostName}:${local.port})`, '',
+    '```sh', s.curl, '```', '', '```sh', s.mosquittoPub, '```', '', '```js', s.mqttJs, '```', '',
+  ];
 }
 
 function describeNames(n: Partial<ConnectionNames>): string | undefined {

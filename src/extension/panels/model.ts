@@ -5,8 +5,8 @@ import type { ConnectionResult } from '../../core/emulator/pipeline';
 import { shortReason, shortResource } from '../../core/emulator/display';
 import { decodeJwtToken, expiryOf, looksLikeJwt } from '../../core/jwt';
 
-/** Where a result comes from: the local emulator or AWS TestInvokeAuthorizer. */
-export type ResultSource = 'local' | 'aws';
+/** Where a result comes from: the local emulator, AWS TestInvokeAuthorizer or a client of the local IoT endpoint. */
+export type ResultSource = 'local' | 'aws' | 'endpoint';
 
 /**
  * A `ConnectionResult` where everything but the outcome may be missing:
@@ -67,7 +67,7 @@ export type HostMessage =
   /** Test hook: the webview clicks the element with this id (a real button click, through its own handlers). */
   | { type: 'click'; id: string };
 
-const SOURCE_LABEL: Record<ResultSource, string> = { local: 'Local emulator', aws: 'AWS TestInvokeAuthorizer' };
+const SOURCE_LABEL: Record<ResultSource, string> = { local: 'Local emulator', aws: 'AWS TestInvokeAuthorizer', endpoint: 'Local IoT endpoint' };
 
 /** The model as sent to the webview: only result data, strings already decided. */
 export interface PanelPayload {

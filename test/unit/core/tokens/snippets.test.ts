@@ -68,7 +68,7 @@ describe('core/tokens snippets', () => {
   it('MQTT snippets: port 443, ALPN mqtt, SNI, encoded username; SDK snippets get the raw signature', () => {
     const s = connectionSnippets(base);
     assert.equal(s.urlEncodedSignature, 'ab%2B%2Fcd%3D%3D');
-    assert.match(s.mosquittoPub, /-p 443 --alpn mqtt/);
+    assert.match(s.mosquittoPub, /-p 443 --tls-alpn mqtt/);
     assert.ok(s.mosquittoPub.includes(`-u ${shellQuote(s.mqttUsername)}`));
     assert.ok(s.mosquittoPub.includes("-i 'thing-1'"));
     assert.match(s.mqttJs, /ALPNProtocols: \["mqtt"\]/);
