@@ -9,6 +9,7 @@ import type { AwsFeature } from './aws/feature';
 import { createServices, Services } from './services';
 import { registerResultsPanel } from './panels/activation';
 import type { ResultsPanelService } from './panels/resultsPanel';
+import { registerWalkthrough } from './walkthrough/activation';
 
 /** The API returned from activate(): used by integration tests, never by users. */
 export interface ExtensionApi {
@@ -20,16 +21,22 @@ export interface ExtensionApi {
   emulator: EmulatorFeature;
   /** AWS explorer and commands (the SDK itself loads at the first AWS call). */
   aws: AwsFeature;
+  /** How long activate() took, in ms (measured by the activation test and bench). */
+  activationMs: number;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const started = performance.now();
   const services = createServices(context);
   const results = registerResultsPanel(context, services);
   const keys = registerKeys(context, services);
   registerAuthoring(context, services);
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);
-  return { services, keys, results, emulator, aws };
+  registerWalkthrough(context, services);
+  const activationMs = performance.now() - started;
+  services.log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { services, keys, results, emulator, aws, activationMs };
 }
 
 export function deactivate(): void {
