@@ -18,7 +18,8 @@ export function runWalkthrough({ screenshots = false, log, timeoutMs = 240_000 }
     const step = (id) => page.locator(`.getting-started-step[data-step-id$="${id}"]`).first();
     /** A step shows as done: its checkbox turns into the "checked" icon. */
     const done = (id) => step(id).locator('.codicon-getting-started-step-checked, .complete').first();
-    const button = (label) => page.locator('.gettingStartedContainer button, .gettingStartedContainer a').filter({ hasText: label }).first();
+    // The step's own button: the step itself is a button whose text contains the label too.
+    const button = (label) => page.locator('.gettingStartedContainer').getByRole('button', { name: label, exact: true }).first();
 
     const loaded = await check('the workbench opens with the extension', async () => {
       await t.open();
@@ -42,18 +43,22 @@ export function runWalkthrough({ screenshots = false, log, timeoutMs = 240_000 }
 
     await check('step 1: its button runs Generate Signing Key Pair; the pair is written and the step shows as done', async () => {
       await step('generateKeyPair').click();
+      // Started is not done: the step ticks once the pair is written.
       await button('Generate Signing Key Pair').click();
-      await waitForTitle('Generate Signing Key Pair (1/4)');
+      // The button is the first use of the extension here: it activates it first.
+      await waitForTitle('Generate Signing Key Pair (1/4)', 60_000);
       await qiInput.fill(KEY);
-      await page.keyboard.press('Enter');
+      await qiInput.press('Enter');
       await waitForTitle('Generate Signing Key Pair (2/4)');
+      await qiRows.first().waitFor({ state: 'visible' });
       await page.keyboard.press('Enter'); // keys/ in the workspace
       await waitForTitle('Generate Signing Key Pair (3/4)');
+      await qiRows.filter({ hasText: 'RSA 2048' }).first().waitFor({ state: 'visible' });
       await page.keyboard.press('Enter'); // RSA 2048
       await waitForTitle('Generate Signing Key Pair (4/4)');
-      await page.keyboard.press('Enter'); // no passphrase
+      await qiInput.press('Enter'); // no passphrase
       const privateKey = join(folder, 'keys', `${KEY}.private.pem`);
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 30_000;
       while (!existsSync(privateKey) && Date.now() < deadline) await page.waitForTimeout(200);
       if (!existsSync(privateKey)) throw new Error(`${privateKey} was not written`);
       if ((statSync(privateKey).mode & 0o777) !== 0o600) throw new Error('the private key is not 0600');
@@ -69,7 +74,7 @@ export function runWalkthrough({ screenshots = false, log, timeoutMs = 240_000 }
       await keyRow.click();
       await waitForTitle(`Sign Token with`);
       await qiInput.fill('MyStringThatNeedsToBeSigned');
-      await page.keyboard.press('Enter');
+      await qiInput.press('Enter');
       await waitForTitle('Token signed with');
       await qiRows.first().waitFor({ state: 'visible' });
       await page.keyboard.press('Escape');
