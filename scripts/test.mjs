@@ -1,9 +1,9 @@
 // `npm test`: the one command on a fresh machine.
 // Stages: build, typecheck, lint, compile, unit, integration (two passes),
-// e2e. Later stages still run after a failure where they can; the exit code
+// e2e, package (the VSIX and the CLI tarball, tested as installed). Later stages still run after a failure where they can; the exit code
 // is 1 when anything failed. The last line is `N passed, N failed`.
 //
-//   node scripts/test.mjs [--only unit|integration|e2e] [--launcher offline|electron] [--grep <text>]
+//   node scripts/test.mjs [--only unit|integration|e2e|package] [--launcher offline|electron] [--grep <text>]
 //
 // Environment: IOT_AUTHZ_TEST_LAUNCHER (offline|electron), IOT_AUTHZ_TEST_GREP,
 // IOT_AUTHZ_TEST_TRUST (trusted|restricted|both), IOT_AUTHZ_TEST_VERBOSE=1.
@@ -23,14 +23,14 @@ function flag(name) {
   return v;
 }
 function usage(msg) {
-  console.error(`${msg}\nusage: node scripts/test.mjs [--only unit|integration|e2e] [--launcher offline|electron] [--grep <text>]`);
+  console.error(`${msg}\nusage: node scripts/test.mjs [--only unit|integration|e2e|package] [--launcher offline|electron] [--grep <text>]`);
   process.exit(2);
 }
 for (const a of argv) {
   if (a.startsWith('--') && !['--only', '--launcher', '--grep'].includes(a)) usage(`unknown option ${a}`);
 }
 const only = flag('--only');
-if (only && !['unit', 'integration', 'e2e'].includes(only)) usage(`--only must be unit, integration or e2e`);
+if (only && !['unit', 'integration', 'e2e', 'package'].includes(only)) usage(`--only must be unit, integration, e2e or package`);
 const launcher = flag('--launcher') ?? process.env.IOT_AUTHZ_TEST_LAUNCHER ?? 'offline';
 if (!['offline', 'electron'].includes(launcher)) usage('--launcher must be offline or electron');
 const grep = flag('--grep') ?? process.env.IOT_AUTHZ_TEST_GREP ?? undefined;
@@ -101,7 +101,7 @@ async function simpleStage(stage, cmd, args) {
 
 const wants = (s) => !only || only === s;
 const needBuild = !only || only === 'integration' || only === 'e2e';
-const needCompile = !only || only === 'unit' || only === 'integration';
+const needCompile = !only || only === 'unit' || only === 'integration' || only === 'package';
 
 let built = false;
 let compiled = false;
@@ -197,6 +197,48 @@ if (wants('e2e')) {
       c.failed += fc.failed;
     }
     testStage('e2e', c, Date.now() - t);
+  }
+}
+
+if (wants('package')) {
+  banner('package');
+  const t = Date.now();
+  if (!compiled) {
+    testStage('package', { passed: 0, failed: 1, ok: false }, Date.now() - t, ', not run: compile failed');
+  } else {
+    // The VSIX (production bundles + vsce), installed into the VS Code server and
+    // smoke-tested; the same suite must fail when a run-time file is left out;
+    // then the CLI tarball installed with npm into an empty prefix.
+    const c = { passed: 0, failed: 0 };
+    const add = (ok, line) => {
+      if (ok) c.passed++;
+      else c.failed++;
+      console.log(`[package] ${ok ? 'ok  ' : 'FAIL'} ${line}`);
+    };
+    const { packageVsix } = await import('./package.mjs');
+    let vsix;
+    try {
+      const r = packageVsix({ quiet: true });
+      vsix = r.file;
+      add(true, `npm run package: ${r.summary}`);
+    } catch (e) {
+      add(false, `npm run package: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (vsix) {
+      const { runInstalled } = await import('../test/package/installed.mjs');
+      const r = await runInstalled({ vsix });
+      c.passed += r.passed;
+      c.failed += r.failed;
+      for (const [without, grep] of [['schemas', 'schema'], ['dist/aws.js', 'AWS']]) {
+        const n = await runInstalled({ vsix, without: [without], grep, log: () => undefined });
+        add(n.failed > 0, `the installed smoke suite fails when ${without} is left out of the VSIX`);
+      }
+    }
+    const { runCliPackage } = await import('../test/package/cli.mjs');
+    const cli = await runCliPackage();
+    c.passed += cli.passed;
+    c.failed += cli.failed;
+    testStage('package', c, Date.now() - t);
   }
 }
 

@@ -12,6 +12,7 @@ import { registerJwt } from './jwt/activation';
 import type { ResultsPanelService } from './panels/resultsPanel';
 import { registerEndpoint } from './endpoint/activation';
 import type { EndpointFeature } from './endpoint/feature';
+import { registerWalkthrough } from './walkthrough/activation';
 
 /** The API returned from activate(): used by integration tests, never by users. */
 export interface ExtensionApi {
@@ -25,12 +26,15 @@ export interface ExtensionApi {
   aws: AwsFeature;
   /** Local IoT endpoint: Start / Stop, explorer section, status bar, decision log. */
   endpoint: EndpointFeature;
+  /** How long activate() took, in ms (measured by the activation test and bench). */
+  activationMs: number;
 }
 
 /** Kept for deactivate(): the endpoint's handler processes must be gone before the extension host exits. */
 let endpointFeature: EndpointFeature | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const started = performance.now();
   const services = createServices(context);
   const results = registerResultsPanel(context, services);
   const keys = registerKeys(context, services);
@@ -39,7 +43,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);
   const endpoint = (endpointFeature = registerEndpoint(context, services, results, emulator.authorizers, keys));
-  return { services, keys, results, emulator, aws, endpoint };
+  registerWalkthrough(context, services);
+  const activationMs = performance.now() - started;
+  services.log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { services, keys, results, emulator, aws, endpoint, activationMs };
 }
 
 export async function deactivate(): Promise<void> {

@@ -76,7 +76,13 @@ function say(line: string): void {
   console.log(`${PREFIX} ${line}`);
 }
 
+/** The entry VS Code calls: every suite under test/integration/. */
 export function run(): Promise<void> {
+  return runSuites(__dirname);
+}
+
+/** Runs every *.test.js under `dir` (the integration suites, or the installed-extension smoke suite). */
+export function runSuites(dir: string): Promise<void> {
   const Mocha = loadMocha();
   const grep = process.env.IOT_AUTHZ_TEST_GREP || undefined;
   const pass = process.env.IOT_AUTHZ_TEST_PASS || undefined;
@@ -84,7 +90,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: function NoReporter() { /* we log ourselves */ } as unknown as string });
   const re = selection(pass, grep);
   if (re) mocha.grep(re);
-  const files = findTests(__dirname);
+  const files = findTests(dir);
   for (const f of files) mocha.addFile(f);
   say(`${files.length} test file(s), pass ${pass ?? '(all)'}${grep ? `, titles containing ${JSON.stringify(grep)}` : ''}, VS Code ${vscodeVersion()}`);
 

@@ -35,22 +35,38 @@ function ts() {
 }
 
 /**
- * Runs one pass. Options: pass ('trusted' | 'restricted'), grep, timeoutMs, verbose, log(line).
+ * Runs one pass. Options: pass ('trusted' | 'restricted'), grep, timeoutMs, verbose, log(line);
+ * for other suites than the integration suites: entry (compiled test entry, no .js),
+ * developmentPath (the extension loaded for development; null: none, the extensions
+ * installed in extensionsDir only), extensionsDir, fixture (workspace copied for the run),
+ * env (more environment for the extension host), tag (the output prefix).
  * Resolves to { pass, code, passed, failed, pending, seconds, results }.
  */
-export async function runPass({ pass = 'trusted', grep, timeoutMs = 600_000, verbose = false, log = (l) => console.log(l) } = {}) {
+export async function runPass({
+  pass = 'trusted',
+  grep,
+  timeoutMs = 600_000,
+  verbose = false,
+  log = (l) => console.log(l),
+  entry = TESTS_ENTRY,
+  developmentPath = REPO_ROOT,
+  extensionsDir,
+  fixture = FIXTURE,
+  env: extraEnv = {},
+  tag = 'integration',
+} = {}) {
   const t0 = Date.now();
-  if (!existsSync(`${TESTS_ENTRY}.js`)) throw new Error(`${TESTS_ENTRY}.js is missing: run tsc -p . first`);
-  if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node scripts/build.mjs first');
+  if (!existsSync(`${entry}.js`)) throw new Error(`${entry}.js is missing: run tsc -p . first`);
+  if (developmentPath === REPO_ROOT && !existsSync(join(developmentPath, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node scripts/build.mjs first');
   installServer();
   const restricted = pass === 'restricted';
   const tmp = mkdtempSync(join(tmpdir(), `iot-authz-it-${pass}-`));
   const resultsFile = join(tmp, 'results.json');
-  const folder = copyToTemp(FIXTURE);
+  const folder = copyToTemp(fixture);
   // The extension host inherits the server's environment: that is how the
   // grep and the results file reach test/integration/index.ts.
-  const env = passEnv(pass, grep, resultsFile);
-  const prefix = `[integration:${pass}]`;
+  const env = { ...passEnv(pass, grep, resultsFile), ...extraEnv };
+  const prefix = `[${tag}:${pass}]`;
   let server;
   let browser;
   let timer;
@@ -58,6 +74,7 @@ export async function runPass({ pass = 'trusted', grep, timeoutMs = 600_000, ver
   try {
     server = await startServer({
       workspaceTrust: restricted,
+      extensionsDir,
       userSettings: { ...WORKBENCH_SETTINGS, ...(restricted ? RESTRICTED_SETTINGS : {}) },
       env,
       onOutput: verbose ? (l) => log(`${prefix} server: ${l}`) : undefined,
@@ -88,8 +105,8 @@ export async function runPass({ pass = 'trusted', grep, timeoutMs = 600_000, ver
     if (verbose) page.on('console', (m) => log(`${prefix} browser ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => log(`${prefix} page error: ${e.message}`));
     const payload = [
-      ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
-      ['extensionTestsPath', remoteUri(server, TESTS_ENTRY)],
+      ...(developmentPath ? [['extensionDevelopmentPath', remoteUri(server, developmentPath)]] : []),
+      ['extensionTestsPath', remoteUri(server, entry)],
     ];
     const timedOut = new Promise((res) => {
       timer = setTimeout(() => res('timeout'), timeoutMs);

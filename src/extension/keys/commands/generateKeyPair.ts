@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { markWalkthroughStep } from '../../walkthrough/progress';
 import { AuthzError } from '../../../core/errors';
 import { DEFAULT_KEY_SIZE, generateKeyPair, KEY_SIZES, keyPairPaths, validateKeyName, writeKeyPair } from '../../../core/keys';
 import { KeysFeature } from '../feature';
@@ -150,5 +151,6 @@ export async function generateKeyPairCommand(f: KeysFeature, args: GenerateKeyPa
       if (choice === 'Open Public Key') await vscode.window.showTextDocument(vscode.Uri.file(paths.publicKeyPath));
       if (choice === 'Sign Token') await vscode.commands.executeCommand('iotAuthz.signToken', { keyPath: paths.privateKeyPath });
     });
+  markWalkthroughStep('keyPairGenerated');
   return { ...paths, fingerprint: pair.fingerprint.hex, bits: pair.bits, encrypted: pair.encrypted };
 }

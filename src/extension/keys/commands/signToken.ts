@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { markWalkthroughStep } from '../../walkthrough/progress';
 import { AuthzError } from '../../../core/errors';
 import { inspectToken, signToken, urlEncodeSignature } from '../../../core/tokens';
 import { KeysFeature } from '../feature';
@@ -74,6 +75,7 @@ export async function signTokenCommand(f: KeysFeature, args: SignTokenArgs = {})
   };
   // The token may be a credential: the log records only its length and the key used.
   f.services.log.info(`Signed a ${Buffer.byteLength(token)}-byte token with ${signed.keyFile} (SHA-256 ${signed.keyFingerprint})`);
+  markWalkthroughStep('tokenSigned');
   if (args.showResult !== false) void showSignResult(f, signed, args.endpoint);
   return signed;
 }
