@@ -191,6 +191,11 @@ function cached(key: string, make: () => GlobMatcher): GlobMatcher {
   return m;
 }
 
+/** Empties the matcher cache (mutation runs: a matcher built before a mutant was switched on must not hide it). */
+export function clearGlobCache(): void {
+  cache.clear();
+}
+
 /** A matcher for parts; `key` identifies them for the cache (undefined: not cached). */
 export function globMatcher(parts: readonly GlobPart[], ignoreCase = false, key?: string): GlobMatcher {
   if (key === undefined) return new Program(parts, ignoreCase);

@@ -160,4 +160,3 @@ function documentsIn(given: string, cwd: string): string[] {
   if (!out.length) throw new UsageError(`${given} holds no *.authorizer-response.json, *.iot-policy.json, *.authorizer.json or *.authz-test.json file.`);
   return out;
 }
-}

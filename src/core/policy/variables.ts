@@ -1,4 +1,4 @@
-import { GlobMatcher, globMatcher, GlobPart } from '../glob';
+import { clearGlobCache, GlobMatcher, globMatcher, GlobPart } from '../glob';
 import { PolicyContext } from './types';
 
 /**
