@@ -144,7 +144,7 @@ async function scenario(t) {
     await waitForTitle('token signature');
     await signatureStep();
     await waitForTitle('operations to check');
-    await type('iot:Publish customAuhtTestTopic');
+    await type('iot:Publish customAuthTestTopic');
   };
 
   await check('Test in AWS with a signature over another token: the panel shows the rejection (SIGNATURE_INVALID)', async () => {

@@ -157,7 +157,7 @@ describe('cli: iot-authz validate', () => {
       fs.cpSync(path.join(repo, 'examples'), path.join(copy, 'examples'), { recursive: true, filter: (src) => !src.endsWith(`${path.sep}keys`) });
       const r = await run(copy, 'validate', 'examples');
       assert.equal(r.code, 0, r.out + r.err);
-      assert.match(r.err, /^5 file\(s\) checked: 0 error\(s\)/m);
+      assert.match(r.err, /^\d+ file\(s\) checked: 0 error\(s\)/m);
       assert.match(r.out, /walkthrough\.authorizer\.json:\d+:\d+: info AUTHORIZER_KEY_FILE_MISSING .*does not exist yet: the first local run that signs with keys\/walkthrough\.private\.pem generates both/);
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });

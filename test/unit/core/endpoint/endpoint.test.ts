@@ -75,17 +75,17 @@ describe('core/endpoint: real clients against the local endpoint', function () {
   it("the seed's curl (headers as written, --cacert) publishes; an mqtt.js subscriber receives it", async () => {
     const sub = await connect(mqtts(), tlsOpts({ clientId: 'curl-watcher', username: signedUser('device') }));
     assert.equal(sub.code, 0);
-    await sub.client.subscribeAsync('customAuhtTestTopic');
+    await sub.client.subscribeAsync('customAuthTestTopic');
     const got = within<string>(10_000, 'the curl message', (done) => {
       sub.client.on('message', (t, p) => done(`${t} ${p}`));
     });
-    const r = await seedCurl('customAuhtTestTopic', walkthroughHeaders());
+    const r = await seedCurl('customAuthTestTopic', walkthroughHeaders());
     const [body, status] = r.out.split('\n');
     assert.equal(status, '200', r.err + r.out);
     const json = JSON.parse(body);
     assert.equal(json.message, 'OK');
     assert.match(json.traceId, /^[0-9a-f-]{36}$/);
-    assert.equal(await got, 'customAuhtTestTopic { "message": "Hello World!" }');
+    assert.equal(await got, 'customAuthTestTopic { "message": "Hello World!" }');
     await end(sub.client);
   });
 
@@ -100,10 +100,10 @@ describe('core/endpoint: real clients against the local endpoint', function () {
   });
 
   it('a bad signature: 401 and the handler never ran (invocation count unchanged)', async () => {
-    await seedCurl('customAuhtTestTopic', walkthroughHeaders()); // warm, so the count exists
+    await seedCurl('customAuthTestTopic', walkthroughHeaders()); // warm, so the count exists
     const before = invocations('walkthrough-authorizer');
     assert.ok(before > 0);
-    const r = await seedCurl('customAuhtTestTopic', { ...walkthroughHeaders(), 'x-amz-customauthorizer-signature': ws.sign('walkthrough', 'SomeOtherToken') });
+    const r = await seedCurl('customAuthTestTopic', { ...walkthroughHeaders(), 'x-amz-customauthorizer-signature': ws.sign('walkthrough', 'SomeOtherToken') });
     assert.equal(r.out.split('\n')[1], '401');
     assert.equal(invocations('walkthrough-authorizer'), before);
     const d = ep.recentDecisions().filter((x) => x.kind === 'http-publish').at(-1)!;
@@ -111,14 +111,14 @@ describe('core/endpoint: real clients against the local endpoint', function () {
   });
 
   it('an unknown authorizer name is refused (401), naming the known ones', async () => {
-    const r = await seedCurl('customAuhtTestTopic', { ...walkthroughHeaders(), 'x-amz-customauthorizer-name': 'no-such-authorizer' });
+    const r = await seedCurl('customAuthTestTopic', { ...walkthroughHeaders(), 'x-amz-customauthorizer-name': 'no-such-authorizer' });
     assert.equal(r.out.split('\n')[1], '401');
     const d = await waitDecision((x) => x.kind === 'http-publish' && /no-such-authorizer/.test(x.reason), 'the refusal');
     assert.match(d.reason, /No authorizer named "no-such-authorizer".*walkthrough-authorizer/);
   });
 
   it('an INACTIVE authorizer is refused', async () => {
-    const r = await seedCurl('customAuhtTestTopic', { 'x-amz-customauthorizer-name': 'fixture-inactive' });
+    const r = await seedCurl('customAuthTestTopic', { 'x-amz-customauthorizer-name': 'fixture-inactive' });
     assert.equal(r.out.split('\n')[1], '401');
     assert.ok(ep.recentDecisions().some((d) => /INACTIVE/.test(d.reason)));
   });
@@ -127,16 +127,16 @@ describe('core/endpoint: real clients against the local endpoint', function () {
     const before = invocations('walkthrough-authorizer');
     const big = path.join(ws.dir, 'big.json');
     fs.writeFileSync(big, 'x'.repeat(128 * 1024 + 1));
-    const r = await seedCurl('customAuhtTestTopic', walkthroughHeaders(), `@${big}`);
+    const r = await seedCurl('customAuthTestTopic', walkthroughHeaders(), `@${big}`);
     assert.equal(r.out.split('\n').at(-1), '413', r.out + r.err);
     assert.equal(invocations('walkthrough-authorizer'), before);
-    const ok = await seedCurl('customAuhtTestTopic', walkthroughHeaders(), 'x'.repeat(1000));
+    const ok = await seedCurl('customAuthTestTopic', walkthroughHeaders(), 'x'.repeat(1000));
     assert.equal(ok.out.split('\n')[1], '200', 'a body under the limit still passes');
   });
 
   it("mosquitto_pub --tls-alpn mqtt with Sign Token's username: the worked example has no iot:Connect, so CONNACK not authorized", async () => {
     const username = mqttUsername({ authorizerName: 'walkthrough-authorizer', tokenKeyName: 'tokenKeyName', token: 'MyStringThatNeedsToBeSigned', signature: ws.sign('walkthrough', 'MyStringThatNeedsToBeSigned') });
-    const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(port), '--tls-alpn', 'mqtt', '--cafile', ep.info.caPath, '-i', 'walkthroughDevice', '-u', username, '-t', 'customAuhtTestTopic', '-m', 'hi']);
+    const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(port), '--tls-alpn', 'mqtt', '--cafile', ep.info.caPath, '-i', 'walkthroughDevice', '-u', username, '-t', 'customAuthTestTopic', '-m', 'hi']);
     assert.notEqual(r.code, 0);
     assert.match(r.err, /not authori[sz]ed/i);
     const d = await waitDecision((x) => x.kind === 'connect' && x.clientId === 'walkthroughDevice', 'the refused CONNECT');
