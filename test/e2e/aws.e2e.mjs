@@ -137,6 +137,8 @@ async function scenario(t) {
   });
 
   const testInAws = async (signatureStep) => {
+    // The results panel's webview keeps the keyboard: focus the workbench before F1.
+    await sidebar.locator('.composite.title, .pane-header').first().click();
     await runCommand('IoT Authorizer: Test Authorizer with TestInvokeAuthorizer… (AWS)');
     await waitForTitle('Test Authorizer in AWS');
     await pick('walkthrough-authorizer');
