@@ -128,7 +128,8 @@ describe('AWS: status bar, explorer details, test invoke in the panel, manage, e
     const confirm = declined.asked.find((p) => p.kind === 'confirm')!;
     assert.deepEqual(confirm.choices, ['Add Permission']);
     const detail = String((confirm.options as { detail: string }).detail);
-    const json = JSON.parse(detail.slice(detail.indexOf('{')));
+    // The dialog's JSON is indented with no-break spaces (dialogs collapse leading spaces).
+    const json = JSON.parse(detail.slice(detail.indexOf('{')).replace(/\u00a0/g, ' '));
     assert.deepEqual(json, {
       Sid: 'iot-authz-alpha',
       Effect: 'Allow',
