@@ -204,7 +204,7 @@ export async function runScenario(options, scenario) {
     page.setDefaultTimeout(15_000); // no step waits on Playwright's 30 s default
     const open = async (extraPayload = []) => {
       const payload = [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)], ...extraPayload];
-      await page.goto(workbenchUrl(server, folder, payload));
+      await page.goto(workbenchUrl(server, folder, payload), { timeout: 90_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     };
     await scenario({ page, server, browser, folder, check, shot, open, log, screenshots, ...workbenchHelpers(page, viewport) });
