@@ -1,3 +1,4 @@
+/* global document, HTMLElement */
 // The AWS leg of the UI tour (issue 15): the real VS Code 1.100 web workbench against
 // test/aws-endpoint/ (started here, seeded with examples/), credentials from a scratch
 // HOME's ~/.aws, the endpoint as a user setting. Connect, the permission warning on the row

@@ -175,7 +175,7 @@ export async function runTestInvoke(f: AwsFeature, ref: AuthorizerRef | TestInvo
   for (const w of testInvokeWarnings(request)) f.services.log.warn(`Test in AWS: ${w}`);
   let raw: TestInvokeResult | undefined;
   let refused: AuthzError | undefined;
-  let started = Date.now();
+  let started: number;
   for (;;) {
     started = Date.now();
     try {
