@@ -79,7 +79,7 @@ export function decodeJwtToken(token: string, options: { allowSigningInput?: boo
   });
   let header: ProtectedHeaderParameters;
   try {
-    header = decodeProtectedHeader(t);
+    header = decodeProtectedHeader(signingInput ? `${t}.` : t);
   } catch {
     throw malformed("The JWT's header is not base64url-encoded JSON: the token is damaged or not a JWT.");
   }
