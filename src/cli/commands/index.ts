@@ -12,6 +12,9 @@ import { awsTestInvokeCommand } from './awsTestInvoke';
 import { awsDeployCommand } from './awsDeploy';
 import { awsDoctorCommand } from './awsDoctor';
 import { awsProfilesCommand } from './awsProfiles';
+import { jwtMintCommand } from './jwtMint';
+import { jwtJwksCommand } from './jwtJwks';
+import { jwtDecodeCommand } from './jwtDecode';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -31,4 +34,7 @@ export const commands: CliCommand[] = [
   awsDeployCommand,
   awsDoctorCommand,
   awsProfilesCommand,
+  jwtMintCommand,
+  jwtJwksCommand,
+  jwtDecodeCommand,
 ];

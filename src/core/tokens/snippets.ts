@@ -14,8 +14,8 @@ export interface ConnectionOptions {
   authorizerName: string;
   tokenKeyName: string;
   token: string;
-  /** Raw standard base64 signature (as signToken returns it). */
-  signature: string;
+  /** Raw standard base64 signature (as signToken returns it); absent for an authorizer with signing disabled. */
+  signature?: string;
   topic: string;
   clientId: string;
   /** The device's own MQTT username, to which the authorizer parameters are appended. */
@@ -55,7 +55,7 @@ export function mqttUsername(o: Pick<ConnectionOptions, 'authorizerName' | 'toke
   const query = [
     `${AUTHORIZER_NAME_PARAM}=${encodeURIComponent(o.authorizerName)}`,
     `${encodeURIComponent(o.tokenKeyName)}=${encodeURIComponent(o.token)}`,
-    `${SIGNATURE_PARAM}=${encodeURIComponent(o.signature)}`,
+    ...(o.signature !== undefined ? [`${SIGNATURE_PARAM}=${encodeURIComponent(o.signature)}`] : []),
   ].join('&');
   const sep = !base.includes('?') ? '?' : /[?&]$/.test(base) ? '' : '&';
   return `${base}${sep}${query}`;
@@ -68,7 +68,7 @@ export function curlPublish(o: ConnectionOptions): string {
     `curl --silent --show-error -X POST ${shellQuote(url)}`,
     `  -H ${shellQuote(`${AUTHORIZER_NAME_PARAM}: ${o.authorizerName}`)}`,
     `  -H ${shellQuote(`${o.tokenKeyName}: ${o.token}`)}`,
-    `  -H ${shellQuote(`${SIGNATURE_PARAM}: ${o.signature}`)}`,
+    ...(o.signature !== undefined ? [`  -H ${shellQuote(`${SIGNATURE_PARAM}: ${o.signature}`)}`] : []),
     `  --data ${shellQuote(o.message ?? DEFAULT_MESSAGE)}`,
   ].join(' \\\n');
 }
@@ -133,7 +133,7 @@ async function main() {
     .with_custom_authorizer(
       ${literal(o.username ?? '')},
       ${literal(encodeURIComponent(o.authorizerName))},
-      ${literal(o.signature)},
+      ${o.signature !== undefined ? literal(o.signature) : 'undefined'},
       undefined,
       ${literal(encodeURIComponent(o.tokenKeyName))},
       ${literal(encodeURIComponent(o.token))},
@@ -164,7 +164,7 @@ connection = mqtt_connection_builder.direct_with_custom_authorizer(
     auth_username=${literal(o.username ?? '')},
     auth_authorizer_name=${literal(encodeURIComponent(o.authorizerName))},
     # Raw base64 signature: the SDK URL-encodes it.
-    auth_authorizer_signature=${literal(o.signature)},
+    auth_authorizer_signature=${o.signature !== undefined ? literal(o.signature) : 'None'},
     auth_password=None,
     auth_token_key_name=${literal(encodeURIComponent(o.tokenKeyName))},
     auth_token_value=${literal(encodeURIComponent(o.token))},
@@ -176,6 +176,7 @@ connection.disconnect().result()
 }
 
 export interface ConnectionSnippets {
+  /** Empty when there is no signature (signing disabled). */
   urlEncodedSignature: string;
   mqttUsername: string;
   curl: string;
@@ -188,7 +189,7 @@ export interface ConnectionSnippets {
 /** Every snippet at once, for a "copy connection details" view. */
 export function connectionSnippets(o: ConnectionOptions): ConnectionSnippets {
   return {
-    urlEncodedSignature: encodeURIComponent(o.signature),
+    urlEncodedSignature: o.signature !== undefined ? encodeURIComponent(o.signature) : '',
     mqttUsername: mqttUsername(o),
     curl: curlPublish(o),
     mosquittoPub: mosquittoPub(o),
