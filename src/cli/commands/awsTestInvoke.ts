@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { withResolvedCredentials } from '../../core/emulator';
 import { AuthzError } from '../../core/errors';
 import {
   buildTestInvokeInput,
@@ -87,7 +88,8 @@ Exit: 0 authenticated (or every case passed), 1 not authenticated / a case faile
         const file = path.resolve(io.cwd, caseFile);
         const cases = loadRemoteCases(file, str(args, 'case-name'));
         const results = [];
-        for (const tc of cases) {
+        for (const raw of cases) {
+          const tc = await withResolvedCredentials(raw, { testDir: path.dirname(file), definitionDir: path.dirname(file), workspaceRoot: io.cwd });
           const input = remoteCaseInput(tc, a, { testFile: file, dataEndpoint, cwd: io.cwd });
           const outcome: RemoteOutcome = {};
           try {

@@ -28,16 +28,17 @@ export function loadRemoteCases(file: string, name?: string): NormalizedCase[] {
 export function remoteCaseInput(c: NormalizedCase, a: AuthorizerDescription, o: { testFile: string; dataEndpoint?: string; cwd?: string }): TestInvokeInput {
   let signature: string | undefined;
   if (typeof c.signature === 'string') signature = c.signature;
-  else if (c.signature && typeof c.signature === 'object') {
+  else if (c.signature && typeof c.signature === 'object' && 'signWithKey' in c.signature) {
     const keyPath = [path.dirname(o.testFile), o.cwd ?? process.cwd()].map((d) => path.resolve(d, (c.signature as { signWithKey: string }).signWithKey)).find((p) => fs.existsSync(p));
     if (!keyPath) throw new AuthzError('TEST_SIGNING_KEY_NOT_FOUND', `The signing key ${c.signature.signWithKey} of case '${c.name}' does not exist.`, 'Generate it or fix the path (relative to the test file).');
-    signature = signWithKeyFile(keyPath, c.signature.token ?? c.token ?? '');
+    signature = signWithKeyFile(keyPath, c.signature.token ?? (typeof c.token === 'string' ? c.token : ''));
   }
-  const password = c.passwordBase64 !== undefined ? Buffer.from(c.passwordBase64, 'base64') : c.password;
+  // Generated credentials (a JWT token, a base64 password object) are resolved before: withResolvedCredentials.
+  const password = c.passwordBase64 !== undefined ? Buffer.from(c.passwordBase64, 'base64') : typeof c.password === 'string' ? c.password : undefined;
   const input = buildTestInvokeInput({
     authorizerName: a.authorizerName,
     protocol: c.protocol,
-    token: c.token,
+    token: typeof c.token === 'string' ? c.token : undefined,
     tokenSignature: signature,
     tokenKeyName: a.tokenKeyName,
     dataEndpoint: c.serverName ?? o.dataEndpoint,

@@ -20,6 +20,8 @@ export type { NormalizedCase, SignWithKey, TestCase, TestExpectations, TestFileO
 export { checkExpectations, findTestFiles, runCase, runTestFile, runTests } from './testcases/runner';
 export type { CaseResult, RunTestsOptions, TestFileResult, TestRunSummary } from './testcases/runner';
 export { ensureKeyPair, signWithKeyFile } from './testcases/keys';
+export { ensureJwtKey, resolveCaseKeyPath, resolveCredentials, withResolvedCredentials } from './testcases/credentials';
+export type { CredentialContext, FromJwtSignature, JwtTokenSpec, PasswordSpec, ResolvedCredentials } from './testcases/credentials';
 export { formatConnectionResult, formatTestRun } from './report';
 export { TEST_CODES, validateTestText } from './testcases/validate';
 export type { TestCode, ValidateTestOptions } from './testcases/validate';

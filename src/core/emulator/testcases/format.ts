@@ -1,6 +1,7 @@
 import { PolicyContext } from '../../policy';
 import { Protocol } from '../event';
 import { OperationInput } from '../operations';
+import type { FromJwtSignature, JwtTokenSpec, PasswordSpec } from './credentials';
 
 /**
  * `*.authz-test.json` (schemas/authz-test.schema.json). One file holds:
@@ -32,6 +33,8 @@ export interface TestExpectations {
   allowed?: OperationInput[];
   /** Operations that must be denied (a rejected connection denies everything). */
   denied?: OperationInput[];
+  /** Text the handler's log (stdout and stderr) must contain: checks that it decided for the expected reason. */
+  logIncludes?: string;
 }
 
 export interface TestCase {
@@ -40,11 +43,14 @@ export interface TestCase {
   /** Authorizer definition (*.authorizer.json) path; inherited from the file. */
   authorizer?: string;
   protocol?: Protocol;
-  token?: string;
-  signature?: string | SignWithKey;
+  /** The token, or a JWT minted when the case runs (credentials.ts). */
+  token?: string | JwtTokenSpec;
+  /** Base64, signed at run time with a key file, or the signature of the case's JWT (signed-JWT pattern). */
+  signature?: string | SignWithKey | FromJwtSignature;
   clientId?: string;
   username?: string;
-  password?: string;
+  /** MQTT password as text, or {"base64": "..."}. */
+  password?: PasswordSpec;
   passwordBase64?: string;
   headers?: Record<string, string>;
   query?: string | Record<string, string>;

@@ -6,6 +6,7 @@ import { loadDefinitionFile, LoadedDefinition, resolveRelative } from '../defini
 import { ConnectionInput } from '../event';
 import { OperationDecision, OperationInput } from '../operations';
 import { ConnectionResult, runConnection } from '../pipeline';
+import { isFromJwt, resolveCredentials } from './credentials';
 import { NormalizedCase, normalizeTestFile, TEST_FILE_SUFFIX } from './format';
 import { ensureKeyPair, signWithKeyFile } from './keys';
 
@@ -93,6 +94,9 @@ export function checkExpectations(c: NormalizedCase, r: ConnectionResult): strin
     const d = decisionFor(op, i, 'denied');
     if (r.connected && d && d.decision !== 'deny') out.push(`expected ${describeOp(op)} to be denied, but it is allowed: ${d.reason}`);
   });
+  if (e.logIncludes !== undefined && !(r.logText ?? '').includes(e.logIncludes)) {
+    out.push(`expected the handler's log to include ${JSON.stringify(e.logIncludes)}, but it ${r.logText ? `reads: ${JSON.stringify(r.logText.trim().slice(-300))}` : 'is empty (the handler did not run or logged nothing)'}`);
+  }
   return out;
 }
 
@@ -110,9 +114,15 @@ export async function runCase(c: NormalizedCase, testFile: string, o: RunTestsOp
     if (!c.authorizer) return done({ passed: false, failures: [], error: 'The case names no "authorizer" definition file.' });
     const defPath = resolveRelative(c.authorizer, [testDir, o.workspaceRoot]);
     const def: LoadedDefinition = loadDefinitionFile(defPath, { workspaceRoot: o.workspaceRoot });
-    let signature: string | undefined;
+    const creds = await resolveCredentials(c, { testDir, definitionDir: def.dir, workspaceRoot: o.workspaceRoot, generateMissingKeys: o.generateMissingKeys });
+    if (creds.generated.length) {
+      generated.push(...creds.generated);
+      // A signing authorizer may list the public half that was just generated.
+      Object.assign(def, loadDefinitionFile(defPath, { workspaceRoot: o.workspaceRoot }));
+    }
+    let signature: string | undefined = creds.signature;
     if (typeof c.signature === 'string') signature = c.signature;
-    else if (c.signature && typeof c.signature === 'object') {
+    else if (c.signature && typeof c.signature === 'object' && !isFromJwt(c.signature)) {
       const keyPath = resolveRelative(c.signature.signWithKey, [testDir, def.dir, o.workspaceRoot]);
       if (o.generateMissingKeys !== false) {
         const written = await ensureKeyPair(keyPath, def);
@@ -122,18 +132,18 @@ export async function runCase(c: NormalizedCase, testFile: string, o: RunTestsOp
           Object.assign(def, loadDefinitionFile(defPath, { workspaceRoot: o.workspaceRoot }));
         }
       }
-      const toSign = c.signature.token ?? c.token;
+      const toSign = c.signature.token ?? creds.token;
       if (toSign === undefined) return done({ passed: false, failures: [], error: 'signWithKey needs a "token" to sign.' });
       signature = signWithKeyFile(keyPath, toSign);
     }
     const input: ConnectionInput = {
       protocol: c.protocol,
-      ...(c.token !== undefined ? { token: c.token } : {}),
+      ...(creds.token !== undefined ? { token: creds.token } : {}),
       ...(signature !== undefined ? { signature } : {}),
       ...(c.clientId !== undefined ? { clientId: c.clientId } : {}),
       ...(c.username !== undefined ? { username: c.username } : {}),
-      ...(c.password !== undefined ? { password: c.password } : {}),
-      ...(c.passwordBase64 !== undefined ? { passwordBase64: c.passwordBase64 } : {}),
+      ...(creds.password !== undefined ? { password: creds.password } : {}),
+      ...(creds.passwordBase64 !== undefined ? { passwordBase64: creds.passwordBase64 } : {}),
       ...(c.headers ? { headers: c.headers } : {}),
       ...(c.query !== undefined ? { query: c.query } : {}),
       ...(c.serverName !== undefined ? { serverName: c.serverName } : {}),

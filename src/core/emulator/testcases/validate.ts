@@ -1,7 +1,9 @@
 import { findNodeAtLocation, getNodeValue, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { Finding, Severity } from '../../authoring/types';
 import { normalizeAction, resourceTypeFor } from '../../policy';
+import { looksLikeJwt, parseLifetime } from '../../jwt';
 import { PROTOCOLS } from '../event';
+import { isJwtTokenSpec } from './credentials';
 
 /**
  * Findings for a `*.authz-test.json` text, shaped like the authoring findings
@@ -24,6 +26,8 @@ export const TEST_CODES = {
   TEST_SIGN_TOKEN_MISSING: 'error',
   TEST_SIGNING_KEY_NOT_FOUND: 'info',
   TEST_FAILURE_CODE_UNKNOWN: 'error',
+  TEST_JWT_INVALID: 'error',
+  TEST_PASSWORD_INVALID: 'error',
 } as const satisfies Record<string, Severity>;
 export type TestCode = keyof typeof TEST_CODES;
 
@@ -34,13 +38,24 @@ const CASE_KEYS = new Set([
   'passwordBase64', 'headers', 'query', 'serverName', 'sourceIp', 'thing', 'timeoutSeconds', 'expect',
 ]);
 const FILE_KEYS = new Set(['$schema', 'authorizer', 'defaults', 'cases']);
-const EXPECT_KEYS = new Set(['authenticated', 'principalId', 'signatureValid', 'connected', 'failure', 'allowed', 'denied']);
+const EXPECT_KEYS = new Set(['authenticated', 'principalId', 'signatureValid', 'connected', 'failure', 'allowed', 'denied', 'logIncludes']);
 const FAILURE_CODES = new Set([
   'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'TOKEN_MISSING', 'NO_SIGNING_KEYS', 'HANDLER_TIMEOUT', 'HANDLER_CRASH',
   'HANDLER_LOAD_ERROR', 'HANDLER_MISSING_EXPORT', 'HANDLER_ERROR', 'HANDLER_INVALID_RESULT', 'HANDLER_SPAWN_ERROR',
   'RESPONSE_INVALID', 'NOT_AUTHENTICATED', 'CONNECT_DENIED',
 ]);
-const STRING_KEYS = ['name', 'description', 'authorizer', 'token', 'clientId', 'username', 'password', 'passwordBase64', 'serverName', 'sourceIp'];
+const STRING_KEYS = ['name', 'description', 'authorizer', 'clientId', 'username', 'passwordBase64', 'serverName', 'sourceIp'];
+
+const JWT_KEYS = new Set(['key', 'claims', 'expiresIn', 'kid']);
+
+function validLifetime(v: unknown): boolean {
+  try {
+    parseLifetime(v as string);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ValidateTestOptions {
   /** Whether a path relative to the test file exists; when absent, paths are not checked. */
@@ -126,7 +141,14 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
       if (!findNodeAtLocation(c, ['expect'])) add('TEST_EXPECT_MISSING', c, `Case #${i + 1} has no "expect": it can only fail if it cannot run.`, c.offset, c.offset + 1);
       const sig = findNodeAtLocation(c, ['signature']);
       const hasToken = !!findNodeAtLocation(c, ['token']) || 'token' in defaultsValue;
-      if (sig?.type === 'object' && !findNodeAtLocation(sig, ['token']) && !hasToken) {
+      const fromJwt = sig?.type === 'object' && findNodeAtLocation(sig, ['fromJwt']);
+      const token = findNodeAtLocation(c, ['token']);
+      const tokenValue = token ? getNodeValue(token) : defaultsValue.token;
+      if (fromJwt) {
+        if (!isJwtTokenSpec(tokenValue) && !(typeof tokenValue === 'string' && looksLikeJwt(tokenValue))) {
+          add('TEST_SIGNATURE_INVALID', fromJwt, '{"fromJwt": true} signs with the case\'s JWT, but its "token" is not a JWT: give "token": {"jwt": {"key": …}} or a JWT string.');
+        }
+      } else if (sig?.type === 'object' && !findNodeAtLocation(sig, ['token']) && !hasToken) {
         add('TEST_SIGN_TOKEN_MISSING', sig, 'signWithKey signs the case\'s "token", but the case has none.');
       }
     });
@@ -151,6 +173,8 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
           add('TEST_PROTOCOL_INVALID', v, `"protocol" is one of ${PROTOCOLS.join(', ')}.`);
         }
         if (key === 'signature') checkSignature(v);
+        if (key === 'token') checkToken(v);
+        if (key === 'password') checkPassword(v);
         if (key === 'headers' && v.type !== 'object') add('TEST_FIELD_TYPE', v, '"headers" must be an object of strings.');
         if (key === 'timeoutSeconds' && (v.type !== 'number' || v.value <= 0 || v.value > 5)) {
           add('TEST_FIELD_TYPE', v, '"timeoutSeconds" is a number above 0 and at most 5 (AWS gives the authorizer Lambda 5 seconds).');
@@ -162,7 +186,12 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
     function checkSignature(v: Node) {
       if (v.type === 'string') return;
       if (v.type !== 'object') {
-        add('TEST_SIGNATURE_INVALID', v, '"signature" is the base64 signature or {"signWithKey": "keys/x.private.pem"}.');
+        add('TEST_SIGNATURE_INVALID', v, '"signature" is the base64 signature, {"signWithKey": "keys/x.private.pem"} or {"fromJwt": true}.');
+        return;
+      }
+      const fj = findNodeAtLocation(v, ['fromJwt']);
+      if (fj) {
+        if (fj.value !== true) add('TEST_SIGNATURE_INVALID', fj, '"fromJwt" is true: the signature of the case\'s JWT.');
         return;
       }
       const k = findNodeAtLocation(v, ['signWithKey']);
@@ -170,6 +199,49 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
         add('TEST_SIGNATURE_INVALID', k ?? v, '"signWithKey" is the path of a private key .pem file.');
       } else if (options.fileExists && !options.fileExists(k.value)) {
         add('TEST_SIGNING_KEY_NOT_FOUND', k, `${k.value} does not exist yet; the test runner generates it when the definition lists its public half.`);
+      }
+    }
+
+    function checkToken(v: Node) {
+      if (v.type === 'string') return;
+      const jwt = v.type === 'object' ? findNodeAtLocation(v, ['jwt']) : undefined;
+      if (!jwt) {
+        add('TEST_FIELD_TYPE', v, '"token" is a string or {"jwt": {"key": "keys/idp.private.pem", "claims": {…}, "expiresIn": "15m"}}.');
+        return;
+      }
+      for (const p of v.children ?? []) {
+        const k = p.children?.[0];
+        if (k && k.value !== 'jwt') add('TEST_UNKNOWN_PROPERTY', k, `"${k.value}" is not a token property (jwt).`);
+      }
+      if (jwt.type !== 'object') {
+        add('TEST_JWT_INVALID', jwt, '"jwt" is an object: {"key": "keys/idp.private.pem", "claims": {…}, "expiresIn": "15m", "kid": "…"}.');
+        return;
+      }
+      for (const p of jwt.children ?? []) {
+        const k = p.children?.[0];
+        const val = p.children?.[1];
+        if (!k || !val) continue;
+        const key = String(k.value);
+        if (!JWT_KEYS.has(key)) add('TEST_UNKNOWN_PROPERTY', k, `"${key}" is not a jwt property (${[...JWT_KEYS].join(', ')}).`);
+        else if (key === 'claims' && val.type !== 'object') add('TEST_JWT_INVALID', val, '"claims" is a JSON object: {"sub": "device1", "iss": "…", "aud": "…"}.');
+        else if (key === 'kid' && val.type !== 'string') add('TEST_JWT_INVALID', val, '"kid" must be a string.');
+        else if (key === 'expiresIn' && !validLifetime(val.value)) {
+          add('TEST_JWT_INVALID', val, `"expiresIn" is a lifetime from now: '15m', '2h', '1d', or '-1m' for an already expired token.`);
+        }
+      }
+      const k = findNodeAtLocation(jwt, ['key']);
+      if (!k || k.type !== 'string' || !/\.pem$/.test(k.value)) {
+        add('TEST_JWT_INVALID', k ?? jwt, '"key" is the path of the private key .pem file that signs the JWT.');
+      } else if (options.fileExists && !options.fileExists(k.value)) {
+        add('TEST_SIGNING_KEY_NOT_FOUND', k, `${k.value} does not exist yet; the test runner generates it on first use (with its .public.pem and .jwks.json) when its name ends in .private.pem.`);
+      }
+    }
+
+    function checkPassword(v: Node) {
+      if (v.type === 'string') return;
+      const b = v.type === 'object' ? findNodeAtLocation(v, ['base64']) : undefined;
+      if (!b || b.type !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.value) || (v.children?.length ?? 0) !== 1) {
+        add('TEST_PASSWORD_INVALID', b ?? v, '"password" is text, or {"base64": "…"} with standard base64 (a binary password).');
       }
     }
 
@@ -188,7 +260,7 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
           continue;
         }
         if (['authenticated', 'signatureValid', 'connected'].includes(key) && val.type !== 'boolean') add('TEST_FIELD_TYPE', val, `"${key}" must be true or false.`);
-        if (key === 'principalId' && val.type !== 'string') add('TEST_FIELD_TYPE', val, '"principalId" must be a string.');
+        if ((key === 'principalId' || key === 'logIncludes') && val.type !== 'string') add('TEST_FIELD_TYPE', val, `"${key}" must be a string.`);
         if (key === 'failure' && (val.type !== 'string' || !FAILURE_CODES.has(val.value))) {
           add('TEST_FAILURE_CODE_UNKNOWN', val, `"failure" is one of ${[...FAILURE_CODES].join(', ')}.`);
         }
