@@ -8,6 +8,7 @@ import { registerAws } from './aws/activation';
 import type { AwsFeature } from './aws/feature';
 import { createServices, Services } from './services';
 import { registerResultsPanel } from './panels/activation';
+import { registerJwt } from './jwt/activation';
 import type { ResultsPanelService } from './panels/resultsPanel';
 
 /** The API returned from activate(): used by integration tests, never by users. */
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const services = createServices(context);
   const results = registerResultsPanel(context, services);
   const keys = registerKeys(context, services);
+  registerJwt(keys);
   registerAuthoring(context, services);
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);

@@ -22,15 +22,24 @@ interface ResultItem extends vscode.QuickPickItem {
 /** Workspace state where the AWS feature remembers the account's iot:Data-ATS endpoint (src/extension/aws/connection.ts). */
 const AWS_DATA_ENDPOINT_KEY = 'iotAuthz.aws.dataEndpoint';
 
+/** How a caller other than Sign Token (Mint Test JWT) shows its result with the same copy actions. */
+export interface SignResultView {
+  title?: string;
+  /** An unsigned token (signing disabled): no signature items, snippets without the signature. */
+  withoutSignature?: boolean;
+  /** Copy actions shown first. */
+  leadingItems?: Array<{ label: string; detail?: string; text: string; what: string }>;
+}
+
 /** Snippet options beyond the names: the endpoint (argument, setting, then the one AWS told us), a sample topic and client id. */
-export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string, remembered?: string): ConnectionSnippets {
+export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoint?: string, remembered?: string, withoutSignature = false): ConnectionSnippets {
   const configured = vscode.workspace.getConfiguration('iotAuthz.connection').get<string>('endpoint');
   return connectionSnippets({
     endpoint: endpoint || configured || remembered || PLACEHOLDER_ENDPOINT,
     authorizerName: names.authorizerName,
     tokenKeyName: names.tokenKeyName,
     token: signed.token,
-    signature: signed.signature,
+    signature: withoutSignature ? undefined : signed.signature,
     topic: 'customAuthTestTopic',
     clientId: 'myClientId',
   });
@@ -42,17 +51,23 @@ export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoin
  * asked only when a snippet needs them, and can be changed from the list.
  * Resolves when the list is closed.
  */
-export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoint?: string): Promise<void> {
+export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoint?: string, view: SignResultView = {}): Promise<void> {
+  const bare = view.withoutSignature === true;
   const { services } = f;
   const remembered = services.context.workspaceState.get<string>(AWS_DATA_ENDPOINT_KEY) || undefined;
   const snippet = (key: SnippetKey, what: string) => async () => {
     const names = await connectionNames(services.context.workspaceState, services.prompts);
     if (!names) return;
-    await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered)[key], what);
+    await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered, bare)[key], what);
   };
-  const items: ResultItem[] = [
+  const leading: ResultItem[] = (view.leadingItems ?? []).map((i) => ({ label: i.label, detail: i.detail, run: () => copyToClipboard(services, i.text, i.what) }));
+  const signatureItems: ResultItem[] = [
     { label: '$(copy) Signature (base64)', description: signed.signature.slice(0, 24) + '…', detail: 'For the x-amz-customauthorizer-signature header', run: () => copyToClipboard(services, signed.signature, 'the signature') },
     { label: '$(copy) Signature, URL-encoded', detail: 'For an MQTT username or a query string: + / = must be percent-encoded', run: () => copyToClipboard(services, signed.signatureUrlEncoded, 'the URL-encoded signature') },
+  ];
+  const items: ResultItem[] = [
+    ...leading,
+    ...(bare ? [] : signatureItems),
     { label: '$(terminal) curl: HTTPS publish', detail: 'POST /topics/… with the custom authorizer headers', run: snippet('curl', 'the curl command') },
     { label: '$(account) MQTT username', detail: '?x-amz-customauthorizer-name=…&<token key>=…&x-amz-customauthorizer-signature=…', run: snippet('mqttUsername', 'the MQTT username') },
     { label: '$(terminal) mosquitto_pub', detail: 'Port 443, ALPN mqtt, endpoint as SNI', run: snippet('mosquittoPub', 'the mosquitto_pub command') },
@@ -64,14 +79,13 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
       run: async () => {
         const names = await connectionNames(services.context.workspaceState, services.prompts);
         if (!names) return;
-        const s = snippetsFor(signed, names, endpoint, remembered);
+        const s = snippetsFor(signed, names, endpoint, remembered, bare);
         const content = [
-          `# Signed token`,
+          bare ? '# Token' : `# Signed token`,
           ``,
           `- Key: ${signed.keyFile} (SHA-256 ${signed.keyFingerprint})`,
           `- Token: \`${signed.token}\``,
-          `- Signature: \`${signed.signature}\``,
-          `- URL-encoded: \`${signed.signatureUrlEncoded}\``,
+          ...(bare ? [] : [`- Signature: \`${signed.signature}\``, `- URL-encoded: \`${signed.signatureUrlEncoded}\``]),
           `- MQTT username: \`${s.mqttUsername}\``,
           ``,
           '## curl (HTTPS publish)', '', '```sh', s.curl, '```', '',
@@ -99,7 +113,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
   for (;;) {
     change.description = describeNames(rememberedConnectionNames(services.context.workspaceState));
     const picked = await services.prompts.quickPick(items, {
-      title: `Token signed with ${signed.keyFile}`,
+      title: view.title ?? `Token signed with ${signed.keyFile}`,
       placeHolder: 'Choose what to copy (Esc to close)',
       ignoreFocusOut: true,
     });
