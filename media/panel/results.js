@@ -161,6 +161,7 @@
     const frag = document.createDocumentFragment();
     frag.appendChild(renderHeader(payload, r));
     if (r.failure) frag.appendChild(renderFailure(r.failure));
+    if (payload.jwt) frag.appendChild(renderJwt(payload.jwt));
     frag.appendChild(renderChain(payload, r));
     if (payload.compare) frag.appendChild(renderCompare(payload));
     frag.appendChild(renderPolicies(payload, r));
@@ -207,6 +208,25 @@
       'failure',
       'Why it was rejected',
       h('p', { class: 'failure' }, h('span', { class: 'code' }, f.code), ` at ${STEP_TITLES[f.step] || f.step}: `, f.message),
+    );
+  }
+
+  // The token decoded when it is a JWT (or the signed-JWT token header.payload): what it claims and when it expires.
+  function renderJwt(j) {
+    if (j.error) return section('jwt', 'JWT token', h('p', { class: 'failure' }, j.error));
+    const c = j.claims || {};
+    const dl = h('dl', { class: 'facts' });
+    fact(dl, 'Form', j.form === 'signing-input' ? 'signed-JWT token (header.payload; the signature travels separately)' : 'JWT (header.payload.signature)');
+    fact(dl, 'Algorithm', (j.header || {}).alg);
+    fact(dl, 'Key id (kid)', (j.header || {}).kid);
+    for (const k of ['sub', 'iss', 'aud']) if (c[k] !== undefined) fact(dl, k, typeof c[k] === 'string' ? c[k] : json(c[k]));
+    fact(dl, 'Expiry', j.expiry);
+    return section(
+      'jwt',
+      'JWT token',
+      h('p', { class: j.expired ? 'failure' : 'muted' }, j.expired ? 'This token has expired.' : 'Decoded from the token; the signature step above says whether it verifies.'),
+      dl,
+      h('pre', { class: 'json', id: 'jwt-claims' }, json({ header: j.header, claims: c })),
     );
   }
 

@@ -1,6 +1,7 @@
 import { constants, createPublicKey, KeyObject, verify } from 'node:crypto';
 import { AuthzError } from '../errors';
 import { assertVerifyKey, RsaPrivateKey, RsaPublicKey } from '../keys/keys';
+import { looksLikeJwt } from '../jwt/decode';
 import { expectedSignaturePadding, isCanonicalBase64, signatureLength } from './signature';
 import { assertTokenNotEmpty, tokenBytes } from './sign';
 
@@ -12,6 +13,8 @@ export interface NamedKey {
 }
 
 export type DiagnosisCode =
+  | 'SIGNATURE_JWT_WHOLE_TOKEN'
+  | 'SIGNATURE_FROM_JWT'
   | 'SIGNATURE_URL_ENCODED'
   | 'SIGNATURE_BASE64URL'
   | 'SIGNATURE_PADDING'
@@ -62,6 +65,8 @@ interface Candidate {
 }
 
 const ORDER: DiagnosisCode[] = [
+  'SIGNATURE_JWT_WHOLE_TOKEN',
+  'SIGNATURE_FROM_JWT',
   'SIGNATURE_URL_ENCODED',
   'SIGNATURE_BASE64URL',
   'SIGNATURE_PADDING',
@@ -91,6 +96,18 @@ function matching(sig: Buffer, data: Buffer, keys: Candidate[]): Candidate | und
 
 function sizes(keys: Candidate[]): string {
   return keys.map((k) => `'${k.name}' ${k.bits}-bit: ${signatureLength(k.bits)} bytes, padding '${expectedSignaturePadding(k.bits)}'`).join('; ');
+}
+
+/**
+ * Whether the token is JWT-shaped: the whole JWT (three parts) or its signing
+ * input header.payload (a JSON header with `alg`; nothing is verified here).
+ */
+function jwtShape(data: Buffer): 'whole-token' | 'signing-input' | undefined {
+  const text = data.toString('utf8');
+  if (!looksLikeJwt(text)) return undefined;
+  const parts = text.split('.');
+  if (parts.length === 3 && parts[2]) return 'whole-token';
+  return parts.length === 2 ? 'signing-input' : undefined;
 }
 
 /**
@@ -127,6 +144,20 @@ export function verifyToken(
   if (signature.trim() === '') {
     diagnosis.push({ code: 'SIGNATURE_EMPTY', message: 'The signature is empty. Give the base64 signature of the token.' });
     return done();
+  }
+
+  const jwt = jwtShape(data);
+  if (jwt === 'whole-token') {
+    const [h, p, sig] = data.toString('utf8').split('.');
+    const m = matching(Buffer.from(sig, 'base64url'), Buffer.from(`${h}.${p}`), keys);
+    if (m) {
+      diagnosis.push({
+        code: 'SIGNATURE_JWT_WHOLE_TOKEN',
+        keyName: m.name,
+        message: `The token is a whole JWT (header.payload.signature), signed with key '${m.name}'. For an authorizer with signing enabled, the token is the JWT's signing input header.payload and the signature is the JWT's third part converted to standard base64 with its padding (iot-authz jwt mint --as signed-token does both).`,
+      });
+      return done();
+    }
   }
 
   // Repair format mistakes one by one; each repair becomes a diagnosis item.
@@ -172,6 +203,7 @@ export function verifyToken(
     });
   }
   diagnosis.push(...repairs);
+  const fromJwt = jwt === 'signing-input' && /^[A-Za-z0-9_-]+$/.test(signature.trim()) && signature.trim().length % 4 !== 0;
   const bad = s.replace(/=+$/, '').match(/[^A-Za-z0-9+/]/);
   if (bad) {
     diagnosis.push({
@@ -199,6 +231,16 @@ export function verifyToken(
       }; padding follows from the key size, so never append a fixed '=='.`,
     });
     s = body + pad;
+  }
+
+  if (fromJwt || (jwt === 'signing-input' && diagnosis.some((d) => d.code === 'SIGNATURE_BASE64URL'))) {
+    // One finding that names the cause (a JWT's signature copied as is) instead of its two symptoms.
+    const symptoms = diagnosis.filter((d) => d.code === 'SIGNATURE_BASE64URL' || d.code === 'SIGNATURE_PADDING');
+    diagnosis.splice(0, diagnosis.length, ...diagnosis.filter((d) => !symptoms.includes(d)));
+    diagnosis.push({
+      code: 'SIGNATURE_FROM_JWT',
+      message: `The token is a JWT's signing input (header.payload) and the signature is the JWT's own, base64url ('-', '_', no '=' padding). AWS IoT needs standard base64 with padding: replace '-' with '+' and '_' with '/', then pad with '=' to a multiple of 4 characters (Node: Buffer.from(sig, 'base64url').toString('base64')). The padding follows from the key size (2048-bit: '==', 3072: none, 4096: '='): never append a fixed '=='.`,
+    });
   }
 
   const sig = Buffer.from(s, 'base64');

@@ -3,6 +3,7 @@
 import type { ConnectionInput } from '../../core/emulator/event';
 import type { ConnectionResult } from '../../core/emulator/pipeline';
 import { shortReason, shortResource } from '../../core/emulator/display';
+import { decodeJwtToken, expiryOf, looksLikeJwt } from '../../core/jwt';
 
 /** Where a result comes from: the local emulator or AWS TestInvokeAuthorizer. */
 export type ResultSource = 'local' | 'aws';
@@ -69,6 +70,32 @@ export interface PanelPayload {
   compare?: { title: string; source: ResultSource; sourceLabel: string; result: PanelResult };
   /** Table texts of the connect decision and of each operation decision (same order as result.decisions). */
   decisionTexts: { connect?: DecisionTexts; decisions: DecisionTexts[] };
+  /** The token decoded, when it is JWT-shaped (a JWT, or the signed-JWT token header.payload). */
+  jwt?: JwtView;
+}
+
+/** What the panel shows of a JWT token: decoded, not verified (the run's signature step says whether IoT would accept it). */
+export interface JwtView {
+  form?: 'jwt' | 'signing-input';
+  header?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  /** "expires in 14 minutes (…)" / "expired 3 minutes ago (…)". */
+  expiry?: string;
+  expired?: boolean;
+  /** Why a JWT-shaped token does not decode (alg none, claims not JSON). */
+  error?: string;
+}
+
+/** The decoded view of a run's token, when it looks like a JWT. */
+export function jwtViewOf(token: string | undefined, now?: number): JwtView | undefined {
+  if (!looksLikeJwt(token)) return undefined;
+  try {
+    const d = decodeJwtToken(token!, { allowSigningInput: true });
+    const e = expiryOf(d.claims, now);
+    return { form: d.form, header: { ...d.header }, claims: { ...d.claims }, expiry: e.text, expired: e.expired };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** How the decisions table shows one decision. */
@@ -199,7 +226,9 @@ export function toPayload(model: ResultsModel, canOpenAsTestCase = true): PanelP
   const copyable = (['event', 'response', 'policies', 'log', 'token', 'signature', 'correctedSignature'] as CopyTarget[]).filter(
     (w) => copyText(model, w) !== undefined,
   );
+  const jwt = jwtViewOf(copyText(model, 'token'));
   return {
+    ...(jwt ? { jwt } : {}),
     title: defaultTitle(model),
     source: model.source,
     sourceLabel: SOURCE_LABEL[model.source] ?? String(model.source),
