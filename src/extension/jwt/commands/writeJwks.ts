@@ -54,6 +54,7 @@ export async function writeJwksCommand(f: KeysFeature, args: WriteJwksArgs = {})
     ? toUri(args.out)
     : await prompts.saveDialog({ title: 'Write JWKS', saveLabel: 'Write JWKS', defaultUri: root ? vscode.Uri.joinPath(root, 'jwks.json') : undefined, filters: { JSON: ['json'] } });
   if (!target) return undefined;
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
   await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(jwks, null, 2)}\n`));
   f.services.log.info(`Wrote ${displayPath(target)}: ${jwks.keys.length} public key(s), kid ${jwks.keys.map((k) => k.kid).join(', ')}`);
   if (args.open !== false) await vscode.window.showTextDocument(target, { preview: false });
