@@ -83,4 +83,16 @@ describe('core/tokens snippets', () => {
     const s = connectionSnippets({ ...base, token: 'quote " and \\ and \u2028' });
     for (const code of [s.mqttJs, s.deviceSdkJs]) assert.doesNotThrow(() => new Function(code.replace(/require\(/g, '(()=>({}))(')));
   });
+
+  it('without a signature (signing disabled, a JWT token): no signature parameter anywhere, the SDKs get none', () => {
+    const s = connectionSnippets({ ...base, signature: undefined, token: 'eyJ.a.b' });
+    for (const text of [s.mqttUsername, s.curl, s.mosquittoPub, s.mqttJs, s.deviceSdkJs, s.deviceSdkPython]) {
+      assert.ok(!text.includes(SIGNATURE_PARAM), text);
+      assert.ok(!text.includes('"undefined"'), text);
+    }
+    assert.equal(s.urlEncodedSignature, '');
+    assert.match(s.deviceSdkPython, /auth_authorizer_signature=None/);
+    assert.ok(s.mqttUsername.endsWith('x-token=eyJ.a.b'));
+    assert.doesNotThrow(() => new Function(s.deviceSdkJs.replace(/require\(/g, '(()=>({}))(')));
+  });
 });
