@@ -56,10 +56,26 @@ function verifiedClaims(token, signatureVerifiedByIot) {
   return claims;
 }
 
+/**
+ * Where the device put the JWT: the token (under the authorizer's token key
+ * name), else an `Authorization: Bearer` header, else the MQTT password. With
+ * signing disabled the token key name is optional, so devices often use the
+ * latter two.
+ */
+function presentedToken(event) {
+  if (event.token) return event.token;
+  const pd = event.protocolData || {};
+  const headers = (pd.http && pd.http.headers) || {};
+  const auth = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
+  if (auth && /^Bearer /i.test(headers[auth])) return headers[auth].slice(7).trim();
+  if (pd.mqtt && pd.mqtt.password) return Buffer.from(pd.mqtt.password, 'base64').toString('utf8');
+  return undefined;
+}
+
 exports.handler = async (event, context) => {
   let claims;
   try {
-    claims = verifiedClaims(event.token, event.signatureVerified === true);
+    claims = verifiedClaims(presentedToken(event), event.signatureVerified === true);
   } catch (e) {
     console.log(`rejected: ${e.message}`);
     return { isAuthenticated: false, principalId: 'rejected', policyDocuments: [], disconnectAfterInSeconds: 300, refreshAfterInSeconds: 300 };
