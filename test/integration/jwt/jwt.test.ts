@@ -47,7 +47,11 @@ describe('JWT and username/password: examples in the Test Explorer, Mint Test JW
   before(copyExamples);
   afterEach(restorePrompts);
   // Other suites count the workspace's test files: leave none behind.
-  after(() => fs.rmSync(fixtureUri(DIR).fsPath, { recursive: true, force: true }));
+  after(async () => {
+    fs.rmSync(fixtureUri(DIR).fsPath, { recursive: true, force: true });
+    // Nor the generated keys in the key list the next suites read.
+    await (await getApi()).keys.keys.refresh();
+  });
 
   it("the examples' cases pass in the Test Explorer; the expired JWT fails as the handler decides", async () => {
     const f = await emulator();
