@@ -56,7 +56,7 @@ describe('JWT and username/password: examples in the Test Explorer, Mint Test JW
   it("the examples' cases pass in the Test Explorer; the expired JWT fails as the handler decides", async () => {
     const f = await emulator();
     const files = [`${DIR}/jwt/jwt.authz-test.json`, `${DIR}/jwt/signed-jwt.authz-test.json`, `${DIR}/username-password/username-password.authz-test.json`];
-    const counts = [6, 3, 6];
+    const counts = [7, 3, 6];
     const items = (await Promise.all(files.map((file, i) => caseItems(file, counts[i])))).flat();
     const record = await runThroughProfile(files.map((file) => f.tests.fileItem(fixtureUri(file))!));
     const final = new Map(record.reports.filter((r) => !['enqueued', 'started'].includes(r.state)).map((r) => [r.id, r]));

@@ -11,7 +11,7 @@ describe('cli test and invoke', function () {
     const r = await cli(['test', 'examples'], repo);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /examples\/walkthrough\.authz-test\.json\n/);
-    assert.match(r.out, /\nPASSED: 22 passed, 0 failed, 22 total in 5 files/);
+    assert.match(r.out, /\nPASSED: 23 passed, 0 failed, 23 total in 5 files/);
   });
 
   it('--json gives the structured summary; a glob selects files', async () => {

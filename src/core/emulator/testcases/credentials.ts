@@ -12,7 +12,8 @@ import { resolveRelative } from '../definition';
  *    is minted when the case runs ("-1m" for an already expired one);
  *  - signature `{"fromJwt": true}` makes the signed-JWT pair: the token becomes
  *    `header.payload` and the signature the JWT's, in standard base64;
- *  - password `{"base64": "..."}` is an MQTT password given as base64 (binary).
+ *  - password `{"base64": "..."}` is an MQTT password given as base64 (binary),
+ *    and `{"jwt": {...}}` a JWT minted as the MQTT password.
  */
 export interface JwtTokenSpec {
   jwt: {
@@ -30,7 +31,8 @@ export interface FromJwtSignature {
   fromJwt: true;
 }
 
-export type PasswordSpec = string | { base64: string };
+/** Text, base64 (a binary password), or a JWT minted when the case runs (a JWT sent as the MQTT password). */
+export type PasswordSpec = string | { base64: string } | JwtTokenSpec;
 
 export function isJwtTokenSpec(v: unknown): v is JwtTokenSpec {
   return !!v && typeof v === 'object' && !Array.isArray(v) && 'jwt' in v;
@@ -95,6 +97,26 @@ function invalid(message: string, hint: string): AuthzError {
   return new AuthzError('TEST_CREDENTIALS_INVALID', message, hint);
 }
 
+/** Mints the JWT a `{"jwt": {...}}` value describes (a token, or an MQTT password). */
+async function mintFromSpec(value: JwtTokenSpec, ctx: CredentialContext, generated: string[]): Promise<string> {
+  const spec = value.jwt;
+  if (!spec || typeof spec !== 'object' || typeof spec.key !== 'string') {
+    throw invalid('{"jwt": …} needs "key", the private key file that signs the JWT.', 'Write {"jwt": {"key": "keys/idp.private.pem", "claims": {"sub": "device1"}, "expiresIn": "15m"}}.');
+  }
+  const keyPath = resolveCaseKeyPath(spec.key, ctx);
+  if (ctx.generateMissingKeys !== false) generated.push(...(await ensureJwtKey(keyPath, spec.kid)));
+  let key;
+  try {
+    key = loadJwtSigningKey(readInputFile(keyPath, 'JWT signing key').toString('utf8'));
+  } catch (e) {
+    if (isAuthzError(e) && e.code === 'KEY_PASSPHRASE_REQUIRED') {
+      throw new AuthzError('TEST_SIGNING_KEY_ENCRYPTED', `The JWT key ${keyPath} is encrypted, and test cases have no way to give a passphrase.`, 'Use an unencrypted test-only key.');
+    }
+    throw e;
+  }
+  return (await mintJwt(key, { claims: spec.claims, expiresIn: spec.expiresIn, kid: spec.kid })).jwt;
+}
+
 /** Mints the case's JWT (and the signed-JWT pair) and reads its password form. */
 export async function resolveCredentials(
   c: { token?: unknown; signature?: unknown; password?: unknown; passwordBase64?: unknown },
@@ -103,24 +125,10 @@ export async function resolveCredentials(
   const out: ResolvedCredentials = { generated: [] };
   if (typeof c.token === 'string') out.token = c.token;
   else if (isJwtTokenSpec(c.token)) {
-    const spec = c.token.jwt;
-    if (!spec || typeof spec !== 'object' || typeof spec.key !== 'string') {
-      throw invalid('"token": {"jwt": …} needs "key", the private key file that signs the JWT.', 'Write {"jwt": {"key": "keys/idp.private.pem", "claims": {"sub": "device1"}, "expiresIn": "15m"}}.');
-    }
-    const keyPath = resolveCaseKeyPath(spec.key, ctx);
-    if (ctx.generateMissingKeys !== false) out.generated.push(...(await ensureJwtKey(keyPath, spec.kid)));
-    let key;
-    try {
-      key = loadJwtSigningKey(readInputFile(keyPath, 'JWT signing key').toString('utf8'));
-    } catch (e) {
-      if (isAuthzError(e) && e.code === 'KEY_PASSPHRASE_REQUIRED') {
-        throw new AuthzError('TEST_SIGNING_KEY_ENCRYPTED', `The JWT key ${keyPath} is encrypted, and test cases have no way to give a passphrase.`, 'Use an unencrypted test-only key.');
-      }
-      throw e;
-    }
-    out.token = (await mintJwt(key, { claims: spec.claims, expiresIn: spec.expiresIn, kid: spec.kid })).jwt;
-  } else if (c.token !== undefined) {
-    throw invalid('"token" is a string or {"jwt": {...}}.', 'See schemas/authz-test.schema.json.');
+    out.token = await mintFromSpec(c.token, ctx, out.generated);
+  } else if (c.token !== undefined && c.token !== null) {
+    // null: no token, overriding the file's defaults.
+    throw invalid('"token" is a string, {"jwt": {...}}, or null for none.', 'See schemas/authz-test.schema.json.');
   }
   if (isFromJwt(c.signature)) {
     if (out.token === undefined) throw invalid('"signature": {"fromJwt": true} needs a JWT "token".', 'Give "token": {"jwt": {...}} or a JWT string.');
@@ -129,10 +137,11 @@ export async function resolveCredentials(
     out.signature = pair.signature;
   }
   if (typeof c.password === 'string') out.password = c.password;
+  else if (isJwtTokenSpec(c.password)) out.password = await mintFromSpec(c.password, ctx, out.generated);
   else if (c.password && typeof c.password === 'object' && typeof (c.password as { base64?: unknown }).base64 === 'string') {
     out.passwordBase64 = (c.password as { base64: string }).base64;
   } else if (c.password !== undefined) {
-    throw invalid('"password" is text or {"base64": "..."}.', 'IoT Core gives the handler the password base64-encoded either way.');
+    throw invalid('"password" is text, {"base64": "..."} or {"jwt": {...}}.', 'IoT Core gives the handler the password base64-encoded either way.');
   }
   if (typeof c.passwordBase64 === 'string') out.passwordBase64 = c.passwordBase64;
   return out;

@@ -43,8 +43,8 @@ export interface TestCase {
   /** Authorizer definition (*.authorizer.json) path; inherited from the file. */
   authorizer?: string;
   protocol?: Protocol;
-  /** The token, or a JWT minted when the case runs (credentials.ts). */
-  token?: string | JwtTokenSpec;
+  /** The token, a JWT minted when the case runs (credentials.ts), or null for none (overriding defaults). */
+  token?: string | JwtTokenSpec | null;
   /** Base64, signed at run time with a key file, or the signature of the case's JWT (signed-JWT pattern). */
   signature?: string | SignWithKey | FromJwtSignature;
   clientId?: string;

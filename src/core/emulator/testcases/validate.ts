@@ -203,7 +203,7 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
     }
 
     function checkToken(v: Node) {
-      if (v.type === 'string') return;
+      if (v.type === 'string' || v.type === 'null') return;
       const jwt = v.type === 'object' ? findNodeAtLocation(v, ['jwt']) : undefined;
       if (!jwt) {
         add('TEST_FIELD_TYPE', v, '"token" is a string or {"jwt": {"key": "keys/idp.private.pem", "claims": {…}, "expiresIn": "15m"}}.');
@@ -239,9 +239,13 @@ export function validateTestText(text: string, options: ValidateTestOptions = {}
 
     function checkPassword(v: Node) {
       if (v.type === 'string') return;
+      if (v.type === 'object' && findNodeAtLocation(v, ['jwt'])) {
+        checkToken(v);
+        return;
+      }
       const b = v.type === 'object' ? findNodeAtLocation(v, ['base64']) : undefined;
       if (!b || b.type !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b.value) || (v.children?.length ?? 0) !== 1) {
-        add('TEST_PASSWORD_INVALID', b ?? v, '"password" is text, or {"base64": "…"} with standard base64 (a binary password).');
+        add('TEST_PASSWORD_INVALID', b ?? v, '"password" is text, {"base64": "…"} with standard base64 (a binary password), or {"jwt": {…}} (a JWT minted as the password).');
       }
     }
 

@@ -79,12 +79,15 @@ describe('test cases: credentials generated at run time', function () {
     assert.deepEqual(await resolveCredentials({ password: { base64: 'AP8=' } }, { testDir: dir, definitionDir: dir }), { generated: [], passwordBase64: 'AP8=' });
     const bad = async (c: object, m: RegExp) =>
       assert.rejects(resolveCredentials(c, { testDir: dir, definitionDir: dir, generateMissingKeys: false }), (e: unknown) => e instanceof AuthzError && m.test(e.message));
-    await bad({ password: 42 }, /"password" is text or \{"base64"/);
+    await bad({ password: 42 }, /"password" is text, \{"base64"/);
+    const jwtPassword = await resolveCredentials({ password: { jwt: { key: 'keys/idp.private.pem', claims: { sub: 'p' } } } }, { testDir: dir, definitionDir: dir });
+    assert.equal(decodeJwtToken(jwtPassword.password!).claims.sub, 'p');
     await bad({ token: 'plain', signature: { fromJwt: true } }, /JWT is|three non-empty/);
     await bad({ signature: { fromJwt: true } }, /needs a JWT "token"/);
     await bad({ token: { jwt: {} } }, /needs "key"/);
     await bad({ token: { jwt: { key: 'keys/none.private.pem' } } }, /does not exist/);
-    await bad({ token: 7 }, /"token" is a string or \{"jwt"/);
+    await bad({ token: 7 }, /"token" is a string, \{"jwt"/);
+    assert.deepEqual(await resolveCredentials({ token: null }, { testDir: dir, definitionDir: dir }), { generated: [] });
   });
 
   it('diagnostics accept the new forms and flag their mistakes', () => {
@@ -93,6 +96,7 @@ describe('test cases: credentials generated at run time', function () {
       cases: [
         { name: 'a', token: { jwt: { key: 'k.private.pem', claims: { sub: 'x' }, expiresIn: '-1m', kid: 'k' } }, signature: { fromJwt: true }, expect: { authenticated: false, logIncludes: 'expired' } },
         { name: 'b', protocol: 'mqtt', password: { base64: 'AP8=' }, expect: { authenticated: true } },
+        { name: 'c', protocol: 'mqtt', password: { jwt: { key: 'k.private.pem' } }, expect: { authenticated: true } },
       ],
     });
     assert.deepEqual(validateTestText(ok).map((f) => f.code), []);
@@ -102,10 +106,11 @@ describe('test cases: credentials generated at run time', function () {
         { name: 'a', token: { jwt: { key: 'k.txt', expiresIn: 'soon', claims: [], extra: 1 } }, expect: {} },
         { name: 'b', token: 'plain', signature: { fromJwt: true }, expect: {} },
         { name: 'c', password: { base64: '***' }, expect: { logIncludes: 3 } },
+        { name: 'd', password: { jwt: { key: 'k.txt' } }, expect: {} },
       ],
     });
     const codes = validateTestText(bad).map((f) => `${f.code}`);
-    assert.deepEqual(codes.sort(), ['TEST_FIELD_TYPE', 'TEST_JWT_INVALID', 'TEST_JWT_INVALID', 'TEST_JWT_INVALID', 'TEST_PASSWORD_INVALID', 'TEST_SIGNATURE_INVALID', 'TEST_UNKNOWN_PROPERTY'].sort());
+    assert.deepEqual(codes.sort(), ['TEST_FIELD_TYPE', 'TEST_JWT_INVALID', 'TEST_JWT_INVALID', 'TEST_JWT_INVALID', 'TEST_JWT_INVALID', 'TEST_PASSWORD_INVALID', 'TEST_SIGNATURE_INVALID', 'TEST_UNKNOWN_PROPERTY'].sort());
     const missing = validateTestText(JSON.stringify({ authorizer: 'a', token: { jwt: { key: 'keys/new.private.pem' } }, expect: {} }), { fileExists: () => false });
     assert.ok(missing.some((f) => f.code === 'TEST_SIGNING_KEY_NOT_FOUND' && /generates it on first use/.test(f.message)));
   });
