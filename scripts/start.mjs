@@ -1,5 +1,7 @@
 // `npm start`: the extension in a real VS Code 1.100 (web workbench served by
-// the VS Code server from code-server@4.100.3), with examples/ open.
+// the VS Code server from code-server@4.100.3), with a fresh copy of examples/
+// open (.vscode-test/start/workspace/examples, replaced at each start, so the
+// checkout's own examples/ is never edited).
 // No AWS account, no internet, no secrets.
 //
 //   PORT=8080 node scripts/start.mjs [--verify]
@@ -11,6 +13,7 @@
 // headless chromium, checks the IoT Authorizer view is there, and exits.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { prepareExamplesWorkspace, startWorkspaceFolder } from './examples-workspace.mjs';
 import { join } from 'node:path';
 import { ensureNpmDependencies, ensureSystemPackages } from './bootstrap.mjs';
 import { REPO_ROOT, VSCODE_VERSION, installServer, startServer } from './vscode-server.mjs';
@@ -34,8 +37,7 @@ const link = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
 try { lstatSync(link); unlinkSync(link); } catch { /* absent */ }
 symlinkSync(REPO_ROOT, link, 'dir');
 
-const folder = join(REPO_ROOT, 'examples');
-mkdirSync(folder, { recursive: true });
+const folder = prepareExamplesWorkspace(REPO_ROOT, startWorkspaceFolder(REPO_ROOT));
 
 // Settings are only written the first time, so a user's changes survive restarts.
 const settingsFile = join(dataDir, 'user-data', 'User', 'settings.json');
@@ -51,6 +53,7 @@ const server = await startServer({
 const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
 console.log(`\nIoT Custom Authorizer Studio is running in VS Code ${VSCODE_VERSION} (server pid ${server.pid}).`);
 console.log(`Open: ${url}`);
+console.log(`Workspace: ${folder} (a fresh copy of examples/ each start: edits there do not touch the repository).`);
 console.log('Press Ctrl-C to stop.\n');
 
 if (verify) {

@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AuthzError } from '../core/errors';
+import { closest } from '../core/suggest';
 
 /** Exit codes of every iot-authz command. */
 export const EXIT_OK = 0;
@@ -46,8 +47,15 @@ export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArg
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(withOptionSuggestion(e as Error & { code?: string }, Object.keys(command.options)));
   }
+}
+
+/** parseArgs' "Unknown option '--tokn'" with the closest known option appended, when one is close. */
+function withOptionSuggestion(e: Error & { code?: string }, known: string[]): string {
+  const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'--([^'=]+)/.exec(e.message)?.[1] : undefined;
+  const near = unknown ? closest(unknown, [...known, 'help']) : undefined;
+  return near ? `${e.message}. Did you mean --${near}?` : e.message;
 }
 
 /** A string option's value, or undefined. */

@@ -1,26 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { commands } from './commands/index';
 import { CliIo, EXIT_OK, EXIT_USAGE, runCommand } from './framework';
+import { cliVersion } from './version';
 
-/** Set by esbuild's `define` (scripts/build.mjs) from package.json; absent when run unbundled (tests). */
-declare const IOT_AUTHZ_VERSION: string | undefined;
+export { cliVersion };
 
-/** The package version: built in by the bundler, else read from the package.json above this file. */
-export function cliVersion(): string {
-  if (typeof IOT_AUTHZ_VERSION === 'string') return IOT_AUTHZ_VERSION;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // not here: look one folder up
-    }
-    if (path.dirname(dir) === dir) return 'unknown';
-  }
-}
-
-const PACKAGE_NAME = 'iot-authorizer-studio';
 const VERSION = cliVersion();
 
 function usage(): string {

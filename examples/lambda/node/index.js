@@ -4,7 +4,7 @@
 // the authorizer definition declares.
 'use strict';
 
-const TOPIC = 'customAuhtTestTopic'; // AWS's spelling in the walkthrough
+const TOPIC = 'customAuthTestTopic';
 
 exports.handler = async (event, context) => {
   const mqtt = (event.protocolData && event.protocolData.mqtt) || {};

@@ -7,7 +7,7 @@ accepts the walkthrough's token and allows publishing to one topic.
 import os
 
 EXPECTED_TOKEN = os.environ.get("EXPECTED_TOKEN", "MyStringThatNeedsToBeSigned")
-TOPIC = "customAuhtTestTopic"  # AWS's spelling in the walkthrough
+TOPIC = "customAuthTestTopic"
 
 
 def lambda_handler(event, context):

@@ -12,6 +12,7 @@ import { awsTestInvokeCommand } from './awsTestInvoke';
 import { awsDeployCommand } from './awsDeploy';
 import { awsDoctorCommand } from './awsDoctor';
 import { awsProfilesCommand } from './awsProfiles';
+import { versionCommand } from './version';
 
 /**
  * Every iot-authz command, one module per command under src/cli/commands/.
@@ -31,4 +32,5 @@ export const commands: CliCommand[] = [
   awsDeployCommand,
   awsDoctorCommand,
   awsProfilesCommand,
+  versionCommand,
 ];

@@ -25,11 +25,13 @@ export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Validate authorizer responses, IoT policies, authorizer definitions and test-case files.',
   usage: [
-    '  iot-authz validate FILE... [--kind response|policy|authorizer|test] [--format text|json|sarif] [--json]',
+    '  iot-authz validate FILE|DIR... [--kind response|policy|authorizer|test] [--format text|json|sarif] [--json]',
     '                    [--disable CODE ...]',
     '',
     '  The kind comes from the file name (*.authorizer-response.json, *.iot-policy.json,',
     '  *.authorizer.json, *.authz-test.json), else from --kind, else from the content.',
+    '  A DIR is searched (with its subfolders, not node_modules or dot-folders) for files',
+    '  named by those four suffixes.',
     '  Text output: FILE:LINE:COLUMN: SEVERITY CODE MESSAGE (1-based line and column).',
     '  Key and handler paths of authorizer definitions are resolved against the current',
     "  directory and the definition's own directory.",
@@ -43,8 +45,8 @@ export const validateCommand: CliCommand = {
   },
   allowPositionals: true,
   async run(args, io) {
-    const files = args.positionals;
-    if (files.length === 0) throw new UsageError('Give at least one FILE.');
+    if (args.positionals.length === 0) throw new UsageError('Give at least one FILE or DIR.');
+    const files = args.positionals.flatMap((p) => documentsIn(p, io.cwd));
     const kindOpt = str(args, 'kind');
     if (kindOpt !== undefined && !isDocumentKind(kindOpt) && kindOpt !== 'test') throw new UsageError(`--kind must be response, policy, authorizer or test, not '${kindOpt}'.`);
     const format = flag(args, 'json') ? 'json' : str(args, 'format') ?? 'text';
@@ -113,6 +115,30 @@ export const validateCommand: CliCommand = {
     return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_NEGATIVE : EXIT_OK;
   },
 };
+
+/** A file as given; a folder: the files in it (and below) whose names give their kind, as paths relative to the cwd. */
+function documentsIn(given: string, cwd: string): string[] {
+  const abs = path.resolve(cwd, given);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(abs).isDirectory();
+  } catch {
+    // missing: reported when read
+  }
+  if (!isDir) return [given];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && (e.name.endsWith(TEST_FILE_SUFFIX) || kindFromFileName(e.name))) out.push(path.relative(cwd, p) || p);
+    }
+  };
+  walk(abs);
+  if (!out.length) throw new UsageError(`${given} holds no *.authorizer-response.json, *.iot-policy.json, *.authorizer.json or *.authz-test.json file.`);
+  return out;
+}
 
 function readLimited(abs: string): string {
   return readTextFile(abs, 'document', MAX_VALIDATE_BYTES);

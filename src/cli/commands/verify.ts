@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { loadPublicKey } from '../../core/keys';
 import { inspectToken, NamedKey, verifyToken } from '../../core/tokens';
 import { CliCommand, CliIo, EXIT_NEGATIVE, EXIT_OK, flag, list, ParsedArgs, str, UsageError } from '../framework';
@@ -7,10 +6,9 @@ import { readKeyText, tokenFromArgs } from './sign';
 
 function loadKeys(files: string[], args: ParsedArgs, io: CliIo): NamedKey[] {
   const passphrase = passphraseFromEnv(args, io);
-  const names = files.map((f) => path.basename(f).replace(/\.pem$/i, ''));
-  return files.map((f, i) => ({
-    // Two files with one base name would be ambiguous: fall back to the path given.
-    name: names.indexOf(names[i]) === names.lastIndexOf(names[i]) ? names[i] : f,
+  // Named by the path as given: the user recognises it, and it is unambiguous where a stem ("dev.public") is not.
+  return files.map((f) => ({
+    name: f,
     key: withPassphraseHint(() => loadPublicKey(readKeyText(f, io), { passphrase })),
   }));
 }

@@ -202,7 +202,7 @@ export function verifyToken(
   }
 
   const sig = Buffer.from(s, 'base64');
-  const fixedMessage = (name: string) => ` Corrected, it verifies with key '${name}' (correctedSignature).`;
+  const fixedMessage = (name: string) => ` Corrected, it verifies with key '${name}'.`;
   const corrected = s !== signature ? s : undefined;
   const m = matching(sig, data, keys);
   if (m) {

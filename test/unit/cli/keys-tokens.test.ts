@@ -127,9 +127,9 @@ describe('cli keygen / sign / verify', function () {
   it('verify: valid exits 0 and names the key; the private key may be given', async () => {
     const r = await run(['verify', '--key', 'keys/enc.public.pem', '--key', 'keys/dev.public.pem', '--token', 'Zürich-設備-🔑', '--signature', sig]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /verifies with key 'dev\.public'/);
+    assert.match(r.stdout, /verifies with key 'keys\/dev\.public\.pem'\.\n$/);
     const p = await run(['verify', '--key', 'keys/dev.private.pem', '--token', 'Zürich-設備-🔑', '--signature', sig, '--json']);
-    assert.deepEqual(JSON.parse(p.stdout), { valid: true, matchedKey: 'dev.private', diagnosis: [], correctedSignature: null });
+    assert.deepEqual(JSON.parse(p.stdout), { valid: true, matchedKey: 'keys/dev.private.pem', diagnosis: [], correctedSignature: null });
   });
 
   it('verify: invalid exits 1 with a diagnosis and the corrected signature', async () => {
@@ -137,6 +137,9 @@ describe('cli keygen / sign / verify', function () {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /SIGNATURE_URL_ENCODED/);
     assert.ok(r.stdout.includes(`Corrected signature: ${sig}`));
+    // The diagnosis speaks to the user: no internal field name such as (correctedSignature).
+    assert.match(r.stdout, /Corrected, it verifies with key 'keys\/dev\.public\.pem'/);
+    assert.doesNotMatch(r.stdout, /\(correctedSignature\)/);
     const j = await run(['verify', '--key', 'keys/dev.public.pem', '--token', 'other', '--signature', sig, '--json']);
     assert.equal(j.code, 1);
     const out = JSON.parse(j.stdout);
@@ -148,7 +151,7 @@ describe('cli keygen / sign / verify', function () {
   it('verify --other-key names the key that made the signature', async () => {
     const r = await run(['verify', '--key', 'keys/enc.public.pem', '--other-key', 'keys/dev.public.pem', '--token', 'Zürich-設備-🔑', '--signature', sig]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /SIGNATURE_OTHER_KEY.*'dev\.public'/);
+    assert.match(r.stdout, /SIGNATURE_OTHER_KEY.*'keys\/dev\.public\.pem'/);
   });
 
   it('verify usage errors exit 2', async () => {

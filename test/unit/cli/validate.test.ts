@@ -127,4 +127,55 @@ describe('cli: iot-authz validate', () => {
     assert.equal(r.code, 0);
     assert.doesNotMatch(r.out, /PRINCIPAL_ID/);
   });
+
+  it('a folder is searched for documents by kind (subfolders too); one with none is bad usage', async () => {
+    const sub = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-validate-dir-'));
+    try {
+      fs.mkdirSync(path.join(sub, 'policies', 'node_modules'), { recursive: true });
+      fs.writeFileSync(path.join(sub, 'policies', 'p.iot-policy.json'), JSON.stringify(goodPolicy));
+      fs.writeFileSync(path.join(sub, 'policies', 'node_modules', 'x.iot-policy.json'), '{');
+      fs.writeFileSync(path.join(sub, 'bad.authorizer-response.json'), '{"isAuthenticated": true, "principalId": "a-b", "policyDocuments": []}');
+      fs.writeFileSync(path.join(sub, 'package.json'), '{"name": "not a document"}');
+      const r = await run(sub, 'validate', '.');
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, /^2 file\(s\) checked/m);
+      assert.match(r.out, /^bad\.authorizer-response\.json:1:\d+: error RESPONSE_PRINCIPAL_ID_INVALID/m);
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-validate-empty-'));
+      const e = await run(empty, 'validate', '.');
+      fs.rmSync(empty, { recursive: true, force: true });
+      assert.equal(e.code, 2);
+      assert.match(e.err, /holds no \*\.authorizer-response\.json/);
+    } finally {
+      fs.rmSync(sub, { recursive: true, force: true });
+    }
+  });
+
+  it("a fresh clone's examples folder (no keys yet) validates clean: the generated-on-first-use key is a note", async () => {
+    const repo = path.resolve(__dirname, '../../../..');
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-examples-'));
+    try {
+      fs.cpSync(path.join(repo, 'examples'), path.join(copy, 'examples'), { recursive: true, filter: (src) => !src.endsWith(`${path.sep}keys`) });
+      const r = await run(copy, 'validate', 'examples');
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.err, /^5 file\(s\) checked: 0 error\(s\)/m);
+      assert.match(r.out, /walkthrough\.authorizer\.json:\d+:\d+: info AUTHORIZER_KEY_FILE_MISSING .*does not exist yet: the first local run that signs with keys\/walkthrough\.private\.pem generates both/);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a key file marked generateOnFirstUse is still an error when its private half exists (a half-deleted pair)', async () => {
+    const sub = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-validate-gen-'));
+    try {
+      fs.mkdirSync(path.join(sub, 'keys'));
+      fs.writeFileSync(path.join(sub, 'keys', 'k.private.pem'), 'x');
+      const def = { authorizerName: 'A', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', tokenKeyName: 't', tokenSigningPublicKeys: { k: { path: 'keys/k.public.pem', generateOnFirstUse: true } } };
+      fs.writeFileSync(path.join(sub, 'a.authorizer.json'), JSON.stringify(def, null, 2));
+      const r = await run(sub, 'validate', 'a.authorizer.json');
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out, /error AUTHORIZER_KEY_FILE_MISSING "keys\/k\.public\.pem" does not exist in the workspace/);
+    } finally {
+      fs.rmSync(sub, { recursive: true, force: true });
+    }
+  });
 });

@@ -69,6 +69,8 @@ export interface NormalizedCase extends TestCase {
   name: string;
   index: number;
   protocol: Protocol;
+  /** Operations decided after the expected ones, with no expectation (the ad-hoc `iot-authz invoke --operation`). */
+  checkOperations?: OperationInput[];
 }
 
 /** Reads the three accepted shapes into a list of cases. Throws on an unusable top level. */

@@ -142,7 +142,7 @@ export async function runCase(c: NormalizedCase, testFile: string, o: RunTestsOp
     const result = await runConnection({
       definition: def,
       input,
-      operations: [...(c.expect?.allowed ?? []), ...(c.expect?.denied ?? [])],
+      operations: [...(c.expect?.allowed ?? []), ...(c.expect?.denied ?? []), ...(c.checkOperations ?? [])],
       allowCodeExecution: o.allowCodeExecution,
       workspaceRoot: o.workspaceRoot,
       ...(c.timeoutSeconds !== undefined ? { timeoutMs: Math.round(c.timeoutSeconds * 1000) } : {}),
