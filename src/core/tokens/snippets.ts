@@ -26,6 +26,13 @@ export interface ConnectionOptions {
 
 const DEFAULT_MESSAGE = '{"hello":"world"}';
 
+/**
+ * The topic Sign Token's snippets publish to: the one the walkthrough example's
+ * handler and policy allow (examples/), so a snippet tried against our own
+ * example is accepted.
+ */
+export const SAMPLE_TOPIC = 'customAuthTestTopic';
+
 /** Single-quotes a value for POSIX shells: safe for any content, including quotes and newlines. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

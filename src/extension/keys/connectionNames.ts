@@ -1,5 +1,7 @@
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { loadDefinitionFile } from '../../core/emulator/definition';
+import { definitionKeyFingerprints } from '../../core/emulator/keymatch';
 import { Prompts } from '../prompts';
 
 /** The authorizer name and token key name used in connection snippets, remembered per workspace. */
@@ -20,30 +22,54 @@ export function rememberedConnectionNames(state: vscode.Memento): Partial<Connec
 export interface ConnectionNamesOptions {
   /** Ask again even for remembered names (prefilled with them): the "Change…" action. */
   change?: boolean;
-  /** Definitions to prefill from when exactly one matches; default every *.authorizer.json of the workspace. */
+  /** Definitions to prefill from (see definitionNames); default every *.authorizer.json of the workspace. */
   definitionsGlob?: string;
+  /** SHA-256 fingerprint of the key the token was signed with: the definition that lists its public half wins. */
+  keyFingerprint?: string;
 }
 
 const DEFINITIONS_EXCLUDE = '**/{node_modules,.git,.vscode-test,out,dist}/**';
 
+/** At most this many definitions are read to prefill the names. */
+const MAX_DEFINITIONS = 50;
+
 /**
- * authorizerName and tokenKeyName of the workspace's authorizer definition when
- * there is exactly one (with two or more, which one the device uses is unknown).
+ * authorizerName and tokenKeyName of the workspace's authorizer definition the
+ * device most likely uses: the one whose tokenSigningPublicKeys hold the public
+ * half of the signing key (`keyFingerprint`), else the only definition with
+ * signing enabled (signing-disabled ones need no signed token). Nothing when
+ * that leaves none or several.
  */
-export async function definitionNames(glob = '**/*.authorizer.json'): Promise<Partial<ConnectionNames>> {
+export async function definitionNames(glob = '**/*.authorizer.json', keyFingerprint?: string): Promise<Partial<ConnectionNames>> {
   try {
-    const found = await vscode.workspace.findFiles(glob, DEFINITIONS_EXCLUDE, 2);
-    if (found.length !== 1) return {};
-    const stat = await vscode.workspace.fs.stat(found[0]);
-    if (stat.size > 256 * 1024) return {};
-    const raw = parseJsonc(new TextDecoder().decode(await vscode.workspace.fs.readFile(found[0])), [], { allowTrailingComma: true }) as Record<string, unknown> | undefined;
-    if (!raw || typeof raw !== 'object') return {};
-    const out: Partial<ConnectionNames> = {};
-    if (typeof raw.authorizerName === 'string' && AUTHORIZER_NAME.test(raw.authorizerName)) out.authorizerName = raw.authorizerName;
-    if (typeof raw.tokenKeyName === 'string' && TOKEN_KEY_NAME.test(raw.tokenKeyName)) out.tokenKeyName = raw.tokenKeyName;
-    return out;
+    const found = await vscode.workspace.findFiles(glob, DEFINITIONS_EXCLUDE, MAX_DEFINITIONS);
+    const defs: Array<{ names: Partial<ConnectionNames>; signed: boolean; keyMatches: boolean }> = [];
+    for (const uri of found) {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > 256 * 1024) continue;
+      const raw = parseJsonc(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), [], { allowTrailingComma: true }) as Record<string, unknown> | undefined;
+      if (!raw || typeof raw !== 'object') continue;
+      const names: Partial<ConnectionNames> = {};
+      if (typeof raw.authorizerName === 'string' && AUTHORIZER_NAME.test(raw.authorizerName)) names.authorizerName = raw.authorizerName;
+      if (typeof raw.tokenKeyName === 'string' && TOKEN_KEY_NAME.test(raw.tokenKeyName)) names.tokenKeyName = raw.tokenKeyName;
+      defs.push({ names, signed: raw.signingDisabled !== true, keyMatches: !!keyFingerprint && keyFingerprintsOf(uri).includes(keyFingerprint) });
+    }
+    const byKey = defs.filter((d) => d.keyMatches);
+    if (byKey.length === 1) return byKey[0].names;
+    const signed = defs.filter((d) => d.signed);
+    return signed.length === 1 ? signed[0].names : {};
   } catch {
     return {};
+  }
+}
+
+/** The fingerprints of a definition's readable public keys (none when it cannot be read). */
+function keyFingerprintsOf(uri: vscode.Uri): string[] {
+  try {
+    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    return definitionKeyFingerprints(loadDefinitionFile(uri.fsPath, root ? { workspaceRoot: root } : {})).map((k) => k.fingerprint);
+  } catch {
+    return [];
   }
 }
 
@@ -63,14 +89,14 @@ export async function connectionNames(
   const known = options.change ? stripEmpty(given) : { ...remembered, ...stripEmpty(given) };
   let prefill: Partial<ConnectionNames> = { ...remembered, ...stripEmpty(given) };
   if (!known.authorizerName || !known.tokenKeyName) {
-    const fromDefinition = await definitionNames(options.definitionsGlob);
+    const fromDefinition = await definitionNames(options.definitionsGlob, options.keyFingerprint);
     prefill = { ...fromDefinition, ...prefill };
   }
   const authorizerName =
     known.authorizerName ??
     (await prompts.inputBox({
       title: 'Authorizer name',
-      prompt: 'The custom authorizer devices name in x-amz-customauthorizer-name (remembered for this workspace).',
+      prompt: 'The name of the custom authorizer, as devices send it in x-amz-customauthorizer-name (remembered for this workspace).',
       placeHolder: 'MyAuthorizer',
       value: prefill.authorizerName,
       ignoreFocusOut: true,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { connectionSnippets, ConnectionSnippets, PLACEHOLDER_ENDPOINT } from '../../core/tokens';
+import { connectionSnippets, ConnectionSnippets, PLACEHOLDER_ENDPOINT, SAMPLE_TOPIC } from '../../core/tokens';
 import { errorText } from '../../core/errors';
 import { copyToClipboard } from '../commandRunner';
 import { connectionNames, ConnectionNames, rememberedConnectionNames } from './connectionNames';
@@ -31,7 +31,7 @@ export function snippetsFor(signed: SignedToken, names: ConnectionNames, endpoin
     tokenKeyName: names.tokenKeyName,
     token: signed.token,
     signature: signed.signature,
-    topic: 'customAuthTestTopic',
+    topic: SAMPLE_TOPIC,
     clientId: 'myClientId',
   });
 }
@@ -46,7 +46,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
   const { services } = f;
   const remembered = services.context.workspaceState.get<string>(AWS_DATA_ENDPOINT_KEY) || undefined;
   const snippet = (key: SnippetKey, what: string) => async () => {
-    const names = await connectionNames(services.context.workspaceState, services.prompts);
+    const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { keyFingerprint: signed.keyFingerprint });
     if (!names) return;
     await copyToClipboard(services, snippetsFor(signed, names, endpoint, remembered)[key], what);
   };
@@ -62,7 +62,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
     {
       label: '$(book) Open everything in an editor',
       run: async () => {
-        const names = await connectionNames(services.context.workspaceState, services.prompts);
+        const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { keyFingerprint: signed.keyFingerprint });
         if (!names) return;
         const s = snippetsFor(signed, names, endpoint, remembered);
         const content = [
@@ -90,7 +90,7 @@ export async function showSignResult(f: KeysFeature, signed: SignedToken, endpoi
     description: describeNames(rememberedConnectionNames(services.context.workspaceState)),
     detail: 'Used in the curl, MQTT username and SDK snippets (remembered for this workspace)',
     run: async () => {
-      const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { change: true });
+      const names = await connectionNames(services.context.workspaceState, services.prompts, {}, { change: true, keyFingerprint: signed.keyFingerprint });
       if (names) void services.prompts.info(`Snippets now use authorizer '${names.authorizerName}' and token key name '${names.tokenKeyName}'.`);
     },
   });

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   AUTHORIZER_NAME_PARAM,
   connectionSnippets,
@@ -7,6 +9,7 @@ import {
   curlPublish,
   mqttUsername,
   PLACEHOLDER_ENDPOINT,
+  SAMPLE_TOPIC,
   shellQuote,
   SIGNATURE_PARAM,
 } from '../../../../src/core/tokens';
@@ -82,5 +85,19 @@ describe('core/tokens snippets', () => {
   it('the JS snippets are syntactically valid JavaScript', () => {
     const s = connectionSnippets({ ...base, token: 'quote " and \\ and \u2028' });
     for (const code of [s.mqttJs, s.deviceSdkJs]) assert.doesNotThrow(() => new Function(code.replace(/require\(/g, '(()=>({}))(')));
+  });
+});
+
+describe('snippets: the sample topic is one the example allows', () => {
+  const examples = path.resolve(__dirname, '../../../../../examples');
+
+  it("Sign Token's snippets publish to the topic the walkthrough's handlers, policy and test cases allow", () => {
+    const cases = JSON.parse(fs.readFileSync(path.join(examples, 'walkthrough.authz-test.json'), 'utf8')) as { cases: Array<{ expect?: { allowed?: Array<{ action: string; resource: string }> } }> };
+    const allowed = cases.cases.flatMap((c) => c.expect?.allowed ?? []).filter((o) => o.action === 'iot:Publish').map((o) => o.resource);
+    assert.deepEqual([...new Set(allowed)], [SAMPLE_TOPIC]);
+    assert.match(fs.readFileSync(path.join(examples, 'lambda', 'python', 'lambda_function.py'), 'utf8'), new RegExp(`TOPIC = "${SAMPLE_TOPIC}"`));
+    assert.match(fs.readFileSync(path.join(examples, 'lambda', 'node', 'index.js'), 'utf8'), new RegExp(`TOPIC = '${SAMPLE_TOPIC}'`));
+    const policy = JSON.parse(fs.readFileSync(path.join(examples, 'walkthrough.iot-policy.json'), 'utf8')) as { Statement: Array<{ Resource: string }> };
+    assert.ok(policy.Statement.some((s) => s.Resource.endsWith(`:topic/${SAMPLE_TOPIC}`)));
   });
 });
