@@ -13,7 +13,7 @@ export type { Code, CodeInfo } from './codes';
 export { LineIndex, positionAt, applyEdits } from './positions';
 export type { LineColumn } from './positions';
 export { DEFAULT_GLOBS, kindFromFileName, detectKindFromContent, isDocumentKind } from './kinds';
-export { templateFor, TEMPLATE_FILE_NAMES } from './templates';
+export { handlerTemplate, templateFor, TEMPLATE_FILE_NAMES } from './templates';
 export { toSarif } from './sarif';
 export type { SarifInput } from './sarif';
 export { refactorsAt } from './refactors';
