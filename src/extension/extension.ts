@@ -26,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const services = createServices(context);
   const results = registerResultsPanel(context, services);
   const keys = registerKeys(context, services);
-  registerAuthoring(context, services);
+  registerAuthoring(context, services, keys);
   const emulator = registerEmulator(context, services, keys, results);
   const aws = registerAws(context, services, results, keys);
   return { services, keys, results, emulator, aws };

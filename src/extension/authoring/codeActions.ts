@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Fix, refactorsAt } from '../../core/authoring';
 import { AuthoringDiagnostics, DIAGNOSTIC_SOURCE } from './diagnostics';
+import { PublicKeyLister, workspaceFixes } from './workspaceFixes';
 
 /** Offers the core's quick fixes for our diagnostics, and object ↔ string conversion of policy documents. */
 export class AuthoringCodeActions implements vscode.CodeActionProvider {
@@ -8,9 +9,12 @@ export class AuthoringCodeActions implements vscode.CodeActionProvider {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
   };
 
-  constructor(private readonly diagnostics: AuthoringDiagnostics) {}
+  constructor(
+    private readonly diagnostics: AuthoringDiagnostics,
+    private readonly listPublicKeys?: PublicKeyLister,
+  ) {}
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const validated = this.diagnostics.findingsFor(doc);
     if (!validated) return [];
     const actions: vscode.CodeAction[] = [];
@@ -28,6 +32,7 @@ export class AuthoringCodeActions implements vscode.CodeActionProvider {
           actions.push(a);
         }
       }
+      if (validated.kind === 'authorizer') actions.push(...(await workspaceFixes(doc, context.diagnostics, this.listPublicKeys)));
     }
     const wantsRefactor = !context.only || context.only.contains(vscode.CodeActionKind.RefactorRewrite) || vscode.CodeActionKind.RefactorRewrite.contains(context.only) || vscode.CodeActionKind.Refactor.contains(context.only);
     if (wantsRefactor) for (const fix of refactorsAt(doc.getText(), validated.kind, start)) actions.push(toAction(doc, fix, vscode.CodeActionKind.RefactorRewrite));

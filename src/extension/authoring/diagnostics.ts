@@ -30,9 +30,23 @@ export class AuthoringDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly results = new Map<string, Validated>();
   private readonly disposables: vscode.Disposable[] = [];
+  private filesChanged: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly kinds: DocumentKinds) {
+    // Key and handler files appearing or going (a generated pair, a handler created by a quick fix)
+    // change the findings of definitions that name them.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    const onFiles = () => {
+      if (this.filesChanged) clearTimeout(this.filesChanged);
+      this.filesChanged = setTimeout(() => {
+        this.filesChanged = undefined;
+        this.validateAll();
+      }, DEBOUNCE_MS);
+    };
     this.disposables.push(
+      watcher,
+      watcher.onDidCreate(onFiles),
+      watcher.onDidDelete(onFiles),
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -105,6 +119,7 @@ export class AuthoringDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.filesChanged) clearTimeout(this.filesChanged);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const d of this.disposables) d.dispose();

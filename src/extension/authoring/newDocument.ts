@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentKind, TEMPLATE_FILE_NAMES, templateFor } from '../../core/authoring';
 import { AuthzError } from '../../core/errors';
 import { Services } from '../services';
 import { DocumentKinds } from './documentKinds';
+import type { PublicKeyLister } from './workspaceFixes';
 
 export interface NewDocumentArgs {
   /** Where to write: a Uri, or a path relative to the first workspace folder. Skips the prompt. */
@@ -19,8 +21,8 @@ const SUFFIX: Record<DocumentKind, string> = { response: '.authorizer-response.j
  * (asking for its name) or, without a workspace or when asked, an untitled one.
  * Returns the document's URI, or undefined when cancelled.
  */
-export async function newDocument(services: Services, kinds: DocumentKinds, kind: DocumentKind, args: NewDocumentArgs = {}): Promise<vscode.Uri | undefined> {
-  const content = templateFor(kind);
+export async function newDocument(services: Services, kinds: DocumentKinds, kind: DocumentKind, args: NewDocumentArgs = {}, listPublicKeys?: PublicKeyLister): Promise<vscode.Uri | undefined> {
+  let content = templateFor(kind);
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (args.untitled || (!folder && !(args.uri instanceof vscode.Uri))) {
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
@@ -46,6 +48,10 @@ export async function newDocument(services: Services, kinds: DocumentKinds, kind
   }
   if (await exists(target)) {
     throw new AuthzError('FILE_EXISTS', `${vscode.workspace.asRelativePath(target)} already exists.`, 'Choose another name.');
+  }
+  const key = kind === 'authorizer' && listPublicKeys ? (await listPublicKeys().catch(() => []))[0] : undefined;
+  if (key && target.scheme === 'file' && key.scheme === 'file') {
+    content = templateFor(kind, { keyPath: path.relative(path.dirname(target.fsPath), key.fsPath).split(path.sep).join('/') });
   }
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
   if (!target.path.endsWith(SUFFIX[kind])) await kinds.setKind(target, kind);

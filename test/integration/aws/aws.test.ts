@@ -65,12 +65,17 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     return rel;
   }
 
-  it('activation did not load the AWS SDK; the AWS section stays hidden until connected', async () => {
-    await getApi();
+  it('activation did not load the AWS SDK; before connecting, the AWS section offers Connect to AWS…', async () => {
+    const api = await getApi();
     assert.equal(sdkInCache(), false, 'dist/aws.js or @aws-sdk was loaded before any AWS command');
     const s = await awsSection();
     assert.ok(s, 'the AWS section is registered');
-    assert.equal(await s.hasContent?.(), false);
+    assert.ok((await api.services.explorer.getChildren()).includes(s), 'shown at the root');
+    assert.equal((await s.getTreeItem()).description, 'not connected');
+    const children = await s.getChildren!();
+    assert.deepEqual(await labels(children), ['Connect to AWS…']);
+    assert.equal((await children[0].getTreeItem()).command?.command, 'iotAuthz.aws.connect');
+    assert.equal(sdkInCache(), false, 'showing the section loads no SDK');
   });
 
   it('Connect to AWS picks a profile and a region; the section lists the authorizers (default marked)', async () => {
@@ -82,7 +87,7 @@ describe('AWS: explorer, deploy, test-invoke, doctor against the local endpoint'
     assert.deepEqual(r, { profile: 'it', region: 'us-east-1' });
     assert.ok(prompts.asked[0].choices.includes('it'));
     const s = await awsSection();
-    assert.equal(await s!.hasContent?.(), true);
+    assert.notEqual((await s!.getTreeItem()).description, 'not connected');
     assert.match(String((await s!.getTreeItem()).description), /it · us-east-1/);
     const children = await s!.getChildren!();
     assert.deepEqual(await labels(children), ['listed-1', 'listed-2']);

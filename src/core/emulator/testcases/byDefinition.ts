@@ -55,3 +55,36 @@ function isOperationInput(op: unknown): op is OperationInput {
   if (typeof op === 'string') return true;
   return !!op && typeof op === 'object' && typeof (op as { action?: unknown }).action === 'string' && typeof (op as { resource?: unknown }).resource === 'string';
 }
+
+/** What Run Authorizer Locally can prefill from a definition's test cases. */
+export interface CaseConnectionDefaults {
+  token?: string;
+  clientId?: string;
+  username?: string;
+}
+
+/**
+ * Token, client id and user name to suggest for a protocol: each from the first
+ * case of that protocol that gives it (a case that expects to be accepted first,
+ * so the suggestion is one the authorizer accepts), else from any case.
+ */
+export function connectionDefaultsFromCases(cases: readonly NormalizedCase[], protocol?: NormalizedCase['protocol']): CaseConnectionDefaults {
+  const ofProtocol = protocol ? cases.filter((c) => c.protocol === protocol) : [...cases];
+  const accepted = (c: NormalizedCase) => c.expect?.authenticated !== false && c.expect?.failure === undefined && c.expect?.signatureValid !== false;
+  const ordered = [...ofProtocol.filter(accepted), ...ofProtocol.filter((c) => !accepted(c)), ...cases.filter((c) => !ofProtocol.includes(c))];
+  const first = (pick: (c: NormalizedCase) => unknown): string | undefined => {
+    for (const c of ordered) {
+      const v = pick(c);
+      if (typeof v === 'string' && v !== '') return v;
+    }
+    return undefined;
+  };
+  const out: CaseConnectionDefaults = {};
+  const token = first((c) => c.token);
+  const clientId = first((c) => c.clientId);
+  const username = first((c) => c.username);
+  if (token !== undefined) out.token = token;
+  if (clientId !== undefined) out.clientId = clientId;
+  if (username !== undefined) out.username = username;
+  return out;
+}

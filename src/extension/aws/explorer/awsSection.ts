@@ -29,8 +29,9 @@ async function soft<T>(p: Promise<T>): Promise<T | undefined> {
 
 /**
  * The "AWS" section: "profile · region", then the authorizers of that account and region with
- * their status and the default mark. Shown once the user connected in this workspace;
- * collapsed, so nothing calls AWS (or loads the SDK) until it is expanded. Listing costs two
+ * their status and the default mark. Before the user connected in this workspace it offers
+ * "Connect to AWS…"; once connected it is collapsed, so nothing calls AWS (or loads the SDK)
+ * until it is expanded. Listing costs two
  * ListAuthorizers calls (all, then INACTIVE only: the listing carries no status) instead of one
  * DescribeAuthorizer per authorizer; the details load when an authorizer is expanded.
  */
@@ -61,11 +62,16 @@ export class AwsSection implements ExplorerSection {
     this.changed.fire(node);
   }
 
-  async hasContent(): Promise<boolean> {
-    return this.connection.isConnected;
-  }
-
   getTreeItem(): vscode.TreeItem {
+    if (!this.connection.isConnected) {
+      const item = new vscode.TreeItem('AWS', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = 'section:aws:disconnected';
+      item.iconPath = new vscode.ThemeIcon('cloud');
+      item.description = 'not connected';
+      item.tooltip = 'Deployed authorizers: connect with a profile from ~/.aws (as the AWS CLI reads it) to list, test, check and deploy them.';
+      item.contextValue = 'awsSectionDisconnected';
+      return item;
+    }
     const d = this.connection.describe();
     const item = new vscode.TreeItem('AWS', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = 'section:aws';
@@ -78,6 +84,7 @@ export class AwsSection implements ExplorerSection {
   }
 
   async getChildren(): Promise<ExplorerNode[]> {
+    if (!this.connection.isConnected) return [new ActionNode('Connect to AWS…', 'iotAuthz.aws.connect', 'plug')];
     const f = this.feature;
     try {
       const locals = await findLocalDefinitions().catch(() => [] as LocalDefinition[]);

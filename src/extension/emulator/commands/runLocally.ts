@@ -1,15 +1,18 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { loadDefinitionFile, LoadedDefinition } from '../../../core/emulator/definition';
 import { ConnectionInput, Protocol } from '../../../core/emulator/event';
 import { matchingSigningKeys } from '../../../core/emulator/keymatch';
 import { OperationInput, parseOperation } from '../../../core/emulator/operations';
-import { operationsFromCases, operationText } from '../../../core/emulator/testcases/byDefinition';
+import { CaseConnectionDefaults, connectionDefaultsFromCases, operationsFromCases, operationText } from '../../../core/emulator/testcases/byDefinition';
 import { ConnectionResult, runConnection } from '../../../core/emulator/pipeline';
 import { AuthzError, errorText } from '../../../core/errors';
 import { signToken } from '../../../core/tokens';
 import { loadPrivateKeyFile } from '../../keys/keyLoader';
+import type { WorkspaceKeyPair } from '../../keys/workspaceKeys';
 import type { ResultsModel } from '../../panels/model';
 import { EmulatorFeature } from '../feature';
+import { generateDefinitionPair, missingKeyFiles, pointDefinitionAt, privateHalfOf } from '../signingKeys';
 import { ensureTrusted } from '../trust';
 import { abortSignalFor, pickDefinition, runtimePaths, toUri, untilCancelled, workspaceRootOf } from '../workspaceFiles';
 
@@ -61,7 +64,7 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
   const defUri = await pickDefinition(prompts, args.definition);
   if (!defUri) return undefined;
   const root = workspaceRootOf(defUri);
-  const def = loadDefinitionFile(defUri.fsPath, { workspaceRoot: root });
+  let def = loadDefinitionFile(defUri.fsPath, { workspaceRoot: root });
   if (!def.handler) {
     throw new AuthzError(
       'DEFINITION_NO_HANDLER',
@@ -78,6 +81,7 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
   }
 
   const input: ConnectionInput = { protocol };
+  const suggested = await connectionDefaults(f, defUri, protocol);
   let signedWithKey: string | undefined;
   const needsToken = !def.signingDisabled || !!def.tokenKeyName;
   let token = args.token;
@@ -86,6 +90,7 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
       title: `Run ${def.authorizerName} locally: token`,
       prompt: def.tokenKeyName ? `The value of the token "${def.tokenKeyName}" the device sends` : 'The token the device sends',
       placeHolder: def.signingDisabled ? 'Leave empty to send none' : undefined,
+      value: suggested.token,
       ignoreFocusOut: true,
     });
     if (token === undefined) return undefined;
@@ -95,8 +100,22 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
   if (!def.signingDisabled && input.token !== undefined) {
     if (args.signature !== undefined) input.signature = args.signature;
     else {
-      const keyUri = args.signWithKey !== undefined ? toUri(args.signWithKey) : await pickSigningKey(f, def);
-      if (keyUri === null) return undefined;
+      const picked = args.signWithKey !== undefined ? toUri(args.signWithKey) : await pickSigningKey(f, def, defUri);
+      if (picked === null) return undefined;
+      let keyUri: vscode.Uri | 'paste' | 'none';
+      if (picked instanceof vscode.Uri || typeof picked === 'string') keyUri = picked;
+      else {
+        // A way out of a missing key file: generate the pair it names, or point it at a workspace key.
+        keyUri = 'generate' in picked ? await generateDefinitionPair(def, picked.generate) : picked.use.pair.privateFile!;
+        if ('generate' in picked) {
+          services.log.info(`Generated the key pair of "${picked.generate.name}" for ${def.authorizerName}: ${vscode.workspace.asRelativePath(keyUri, false)} (mode 0600) and its public half.`);
+        } else {
+          await pointDefinitionAt(defUri, picked.use.keyName, picked.use.pair);
+          services.log.info(`${vscode.workspace.asRelativePath(defUri, false)}: key "${picked.use.keyName}" now points at ${vscode.workspace.asRelativePath(picked.use.pair.publicFile!, false)}.`);
+        }
+        def = loadDefinitionFile(defUri.fsPath, { workspaceRoot: root });
+        void f.keys.keys.refresh();
+      }
       if (keyUri === 'paste') {
         const pasted = await prompts.inputBox({ title: `Run ${def.authorizerName} locally: signature`, prompt: 'The token signature as the device sends it (base64)', ignoreFocusOut: true });
         if (pasted === undefined) return undefined;
@@ -111,7 +130,9 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
   }
 
   if (protocol !== 'https') {
-    const clientId = args.clientId ?? (await prompts.inputBox({ title: `Run ${def.authorizerName} locally: MQTT client id`, value: 'local-test-client', prompt: 'Checked against iot:Connect', ignoreFocusOut: true }));
+    const clientId =
+      args.clientId ??
+      (await prompts.inputBox({ title: `Run ${def.authorizerName} locally: MQTT client id`, value: suggested.clientId ?? 'local-test-client', prompt: 'Checked against iot:Connect', ignoreFocusOut: true }));
     if (clientId === undefined) return undefined;
     if (clientId !== '') input.clientId = clientId;
   }
@@ -121,6 +142,7 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
       (await prompts.inputBox({
         title: `Run ${def.authorizerName} locally: MQTT user name`,
         prompt: def.signingDisabled ? 'The MQTT user name (empty: none)' : 'Leave empty: the device user name is built from the token and signature',
+        value: suggested.username,
         ignoreFocusOut: true,
       }));
     if (username === undefined) return undefined;
@@ -160,6 +182,7 @@ export async function runLocallyCommand(f: EmulatorFeature, args: RunLocallyArgs
     operations = splitOperations(text);
   }
   await rememberOperations(f, defUri, operations);
+  await rememberConnection(f, defUri, input);
 
   const result = await withRunProgress(`Running ${def.authorizerName} locally (${protocol})`, (signal) =>
     runConnection({ definition: def, input, operations, allowCodeExecution: vscode.workspace.isTrusted, workspaceRoot: root, signal, ...runtimePaths(defUri) }),
@@ -211,6 +234,29 @@ async function rememberOperations(f: EmulatorFeature, defUri: vscode.Uri, operat
   await state.update(LAST_OPERATIONS_KEY, all);
 }
 
+/** Workspace state: the client id and user name last sent per definition (its Uri string → values); never tokens or passwords. */
+export const LAST_CONNECTION_KEY = 'iotAuthz.emulator.lastConnection';
+
+/**
+ * What the token, client id and user name boxes suggest: the client id and user
+ * name of the last run of this definition, else those of its test cases; the
+ * token from its test cases (a token may be a credential, so none is remembered).
+ */
+async function connectionDefaults(f: EmulatorFeature, defUri: vscode.Uri, protocol: Protocol): Promise<CaseConnectionDefaults> {
+  await f.tests.discover();
+  const fromCases = connectionDefaultsFromCases(f.authorizers.testFilesFor(defUri).flatMap((t) => t.cases), protocol);
+  const last = f.services.context.workspaceState.get<Record<string, { clientId?: string; username?: string }>>(LAST_CONNECTION_KEY)?.[defUri.toString()] ?? {};
+  return { ...fromCases, ...(last.clientId ? { clientId: last.clientId } : {}), ...(last.username ? { username: last.username } : {}) };
+}
+
+async function rememberConnection(f: EmulatorFeature, defUri: vscode.Uri, input: ConnectionInput): Promise<void> {
+  if (input.protocol === 'https') return;
+  const state = f.services.context.workspaceState;
+  const all = { ...(state.get<Record<string, { clientId?: string; username?: string }>>(LAST_CONNECTION_KEY) ?? {}) };
+  all[defUri.toString()] = { ...(input.clientId ? { clientId: input.clientId } : {}), ...(input.protocol === 'mqtt' && input.username ? { username: input.username } : {}) };
+  await state.update(LAST_CONNECTION_KEY, all);
+}
+
 /** Runs shorter than this show no notification (VS Code keeps one on screen for at least 800 ms). */
 const NOTIFY_AFTER_MS = 1000;
 
@@ -248,32 +294,79 @@ export function splitOperations(text: string): string[] {
     .filter(Boolean);
 }
 
+type SigningChoice = vscode.Uri | 'paste' | 'none' | { generate: MissingKey } | { use: { pair: WorkspaceKeyPair; keyName: string } };
+type MissingKey = ReturnType<typeof missingKeyFiles>[number];
+
 /**
  * The private key to sign with: workspace keys whose public half is one of the
- * definition's tokenSigningPublicKeys first, then paste / another key / none.
+ * definition's tokenSigningPublicKeys first; when none matches and a key file
+ * the definition names is missing, the ways out (generate that pair, or point
+ * the definition at a workspace key); then paste / another workspace key / none.
  * null when cancelled.
  */
-async function pickSigningKey(f: EmulatorFeature, def: LoadedDefinition): Promise<vscode.Uri | 'paste' | 'none' | null> {
+async function pickSigningKey(f: EmulatorFeature, def: LoadedDefinition, defUri: vscode.Uri): Promise<SigningChoice | null> {
   const pairs = (await f.keys.keys.list()).filter((p) => p.privateFile && !p.problem);
   const matches = matchingSigningKeys(def, pairs.map((p) => ({ pair: p, fingerprint: p.fingerprint?.hex })));
-  type Item = vscode.QuickPickItem & { choice: vscode.Uri | 'paste' | 'none' | 'other' };
+  type Item = vscode.QuickPickItem & { choice: SigningChoice | 'other' };
   const items: Item[] = matches.map((m) => ({
     label: `$(key) Sign with ${m.pair.name}`,
     description: `matches "${m.keyName}"${m.pair.encrypted ? ' · encrypted' : ''}`,
     detail: vscode.workspace.asRelativePath(m.pair.privateFile!, false),
     choice: m.pair.privateFile!,
   }));
+  const missing = matches.length ? [] : missingKeyFiles(def);
+  for (const k of missing) {
+    const privatePath = privateHalfOf(k.path);
+    if (!privatePath || fs.existsSync(privatePath)) continue;
+    items.push({
+      label: `$(add) Generate the key pair "${k.name}" names, and sign with it`,
+      description: 'a local test pair (2048-bit RSA, private key mode 0600)',
+      detail: `${vscode.workspace.asRelativePath(privatePath, false)} and ${vscode.workspace.asRelativePath(k.path, false)}`,
+      choice: { generate: k },
+    });
+  }
+  const firstMissing = missing[0];
+  if (firstMissing) {
+    for (const p of pairs.filter((p) => p.publicFile)) {
+      items.push({
+        label: `$(key) Sign with ${p.name}, and point "${firstMissing.name}" at its public key`,
+        description: `updates ${vscode.workspace.asRelativePath(defUri, false)}${p.encrypted ? ' · encrypted' : ''}`,
+        detail: vscode.workspace.asRelativePath(p.publicFile!, false),
+        choice: { use: { pair: p, keyName: firstMissing.name } },
+      });
+    }
+  }
   items.push({ label: PASTE, choice: 'paste' }, { label: OTHER_KEY, choice: 'other' }, { label: NO_SIGNATURE, description: 'IoT Core would refuse the request', choice: 'none' });
+  const missingText = missing.length ? `: ${missing.map((k) => `the key file of "${k.name}" (${vscode.workspace.asRelativePath(k.path, false)}) does not exist yet`).join('; ')}` : '';
   const picked = await f.services.prompts.quickPick(items, {
     title: `Run ${def.authorizerName} locally: token signature`,
     placeHolder: matches.length
       ? 'Sign the token with a workspace key the authorizer trusts, or paste a signature'
-      : `No workspace private key matches the keys of ${def.authorizerName} (${def.keys.map((k) => k.name).join(', ') || 'none readable'}): paste a signature`,
+      : missing.length
+        ? `No workspace private key matches ${def.authorizerName}${missingText}: generate it, or use a workspace key`
+        : `No workspace private key matches the keys of ${def.authorizerName} (${def.keys.map((k) => k.name).join(', ') || 'none readable'}): paste a signature`,
     ignoreFocusOut: true,
   });
   if (!picked) return null;
   if (picked.choice !== 'other') return picked.choice;
+  return pickAnyPrivateKey(f, pairs);
+}
+
+const BROWSE = '$(folder-opened) Browse…';
+
+/** "Sign with another private key…": the workspace's private keys, then a file browser. null when cancelled. */
+async function pickAnyPrivateKey(f: EmulatorFeature, pairs: WorkspaceKeyPair[]): Promise<vscode.Uri | null> {
+  type Item = vscode.QuickPickItem & { file?: vscode.Uri };
+  const items: Item[] = pairs.map((p) => ({
+    label: `$(key) ${p.name}`,
+    description: [p.bits ? `${p.bits}-bit` : undefined, p.encrypted ? 'encrypted' : undefined].filter(Boolean).join(' · '),
+    detail: vscode.workspace.asRelativePath(p.privateFile!, false),
+    file: p.privateFile!,
+  }));
+  items.push({ label: BROWSE, description: 'a private key file outside the workspace keys' });
+  const picked = await f.services.prompts.quickPick(items, { title: 'Private key to sign the token with', placeHolder: pairs.length ? 'A private key of this workspace, or browse for a file' : 'No private keys in this workspace: browse for a file', ignoreFocusOut: true });
+  if (!picked) return null;
+  if (picked.file) return picked.file;
   const files = await f.services.prompts.openDialog({ title: 'Private key to sign the token with', canSelectMany: false, openLabel: 'Sign with this key', filters: { 'PEM keys': ['pem', 'key'], 'All files': ['*'] } });
   return files?.[0] ?? null;
 }
-

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { loadDefinitionFile } from '../../../core/emulator/definition';
 import { DefinitionTestFile, testFilesForDefinition } from '../../../core/emulator/testcases/byDefinition';
 import { errorText } from '../../../core/errors';
+import { ActionNode } from '../../explorer/actionNode';
 import { ExplorerNode, ExplorerSection } from '../../explorer/explorerProvider';
 import type { AuthzTests } from '../testing/authzTests';
 import { findDefinitions, workspaceRootOf } from '../workspaceFiles';
@@ -12,7 +13,7 @@ const DEBOUNCE_MS = 300;
 
 /**
  * The "Workspace authorizers" section: the *.authorizer.json definitions with
- * the test files whose cases run them. Hidden when there are none. It scans
+ * the test files whose cases run them; with none, a New Authorizer Definition action. It scans
  * for definitions once and again after a definition file changes (events from
  * the Test Explorer controller's file watcher); test files come from the
  * controller's own discovery, not from a second scan.
@@ -104,10 +105,6 @@ export class AuthorizersSection implements ExplorerSection, vscode.Disposable {
     return testFilesForDefinition(files, uri.fsPath, workspaceRootOf(uri));
   }
 
-  async hasContent(): Promise<boolean> {
-    return (await this.list()).length > 0;
-  }
-
   async getTreeItem(): Promise<vscode.TreeItem> {
     const defs = await this.list();
     const item = new vscode.TreeItem('Workspace authorizers', vscode.TreeItemCollapsibleState.Expanded);
@@ -121,7 +118,9 @@ export class AuthorizersSection implements ExplorerSection, vscode.Disposable {
 
   async getChildren(): Promise<ExplorerNode[]> {
     await this.tests.discover();
-    return (await this.list()).map((d) => new DefinitionNode(d, async () => this.testFilesFor(d.uri)));
+    const defs = await this.list();
+    if (!defs.length) return [new ActionNode('New Authorizer Definition…', 'iotAuthz.authoring.newAuthorizer')];
+    return defs.map((d) => new DefinitionNode(d, async () => this.testFilesFor(d.uri)));
   }
 
   dispose(): void {

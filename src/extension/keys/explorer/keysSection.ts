@@ -4,17 +4,16 @@ import { WorkspaceKeys } from '../workspaceKeys';
 import { KeyPairNode } from './keyPairNode';
 import { ActionNode } from '../../explorer/actionNode';
 
-/** The "Workspace keys" node: key pairs found in the workspace by PEM content. */
+/**
+ * The "Workspace keys" node: key pairs found in the workspace by PEM content.
+ * Always shown: with no keys yet it offers the first actions in place.
+ */
 export class KeysSection implements ExplorerSection {
   readonly order = 10;
   readonly onDidChange: vscode.Event<ExplorerNode | undefined>;
 
   constructor(private readonly keys: WorkspaceKeys) {
     this.onDidChange = (listener, thisArg, disposables) => keys.onDidChange(() => listener.call(thisArg, undefined), undefined, disposables);
-  }
-
-  async hasContent(): Promise<boolean> {
-    return (await this.keys.list()).length > 0;
   }
 
   async getTreeItem(): Promise<vscode.TreeItem> {
@@ -30,7 +29,13 @@ export class KeysSection implements ExplorerSection {
 
   async getChildren(): Promise<ExplorerNode[]> {
     const pairs = await this.keys.list();
-    if (pairs.length === 0) return [new ActionNode('Generate Signing Key Pair…', 'iotAuthz.generateKeyPair')];
+    if (pairs.length === 0) {
+      return [
+        new ActionNode('Generate Signing Key Pair…', 'iotAuthz.generateKeyPair'),
+        new ActionNode('Sign Token…', 'iotAuthz.signToken', 'edit'),
+        new ActionNode('Verify Token Signature…', 'iotAuthz.verifySignature', 'verified'),
+      ];
+    }
     return pairs.map((p) => new KeyPairNode(p));
   }
 }
