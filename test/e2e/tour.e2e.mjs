@@ -1,20 +1,24 @@
 // A UI tour of the real VS Code 1.100 web workbench with the extension loaded,
-// on a copy of examples/: the Authorizer Explorer with the walkthrough key
-// pair, diagnostics and a quick fix in a flawed authorizer response, the
-// example's test cases run from the Test Explorer, Run Authorizer Locally with
-// its results panel, and Sign Token's copy actions. Each step is a check on
-// what a person sees; with --screenshots it also writes the README images:
+// on the workspace `npm start` serves (a fresh copy of examples/, no keys yet),
+// in a new user's order: the Authorizer Explorer's first view with its
+// actions, Run Authorizer Locally on the walkthrough (generating its key pair
+// from the prompt), the key pair in the explorer, diagnostics and a quick fix
+// in a flawed authorizer response, a typo with exactly one finding, the
+// example's test cases run from the Test Explorer, and Sign Token's copy
+// actions with snippets for a topic the example allows. Each step is a check
+// on what a person sees; with --screenshots it also writes the README images:
 //
 //   node test/e2e/tour.e2e.mjs                # run the checks
-//   node test/e2e/tour.e2e.mjs --screenshots  # also refresh docs/images/{explorer,diagnostics,test-explorer,results-panel,sign-token}.png
+//   node test/e2e/tour.e2e.mjs --screenshots  # also refresh docs/images/{explorer,results-panel,diagnostics,test-explorer,sign-token}.png
 //
 // Needs dist/ (node scripts/build.mjs). Prints one line per check and
 // `[e2e] N passing, N failing`; exit 1 on failure. A failed check saves a
 // screenshot under test-results/.
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareExamplesWorkspace } from '../../scripts/examples-workspace.mjs';
 import { REPO_ROOT } from '../../scripts/vscode-server.mjs';
 import { DARK_SETTINGS, DEFAULT_VIEWPORT as VIEWPORT, exactly, isMain, runScenario } from './harness.mjs';
 
@@ -24,6 +28,9 @@ const SETTINGS = {
   'testing.automaticallyOpenTestResults': 'neverOpen',
 };
 const TOKEN = 'MyStringThatNeedsToBeSigned';
+/** The topic the walkthrough's handler and policy allow (Sign Token's snippets must publish there). */
+const TOPIC = 'customAuthTestTopic';
+const POLICY = 'walkthrough.iot-policy.json';
 const FLAWED = 'mistakes/flawed.authorizer-response.json';
 /** The codes the flawed response must show in the Problems panel. */
 const FLAWED_CODES = ['RESPONSE_PRINCIPAL_ID_INVALID', 'RESPONSE_TIME_OUT_OF_RANGE', 'IOT_STATEMENT_NEVER_MATCHES', 'IOT_RESOURCE_TYPE_MISMATCH', 'IOT_MQTT_WILDCARD_IN_TOPIC'];
@@ -51,15 +58,9 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
   let fingerprint;
   let cases;
   const prepare = (folder) => {
-    // The example files name their schemas as "../schemas/…", as in the repository.
-    cpSync(join(REPO_ROOT, 'schemas'), join(folder, '..', 'schemas'), { recursive: true });
-    // The example's own test run makes the walkthrough key pair, as documented.
-    try {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'test', '.'], { cwd: folder, stdio: 'pipe', encoding: 'utf8' });
-    } catch (e) {
-      throw new Error(`iot-authz test on the example failed (exit ${e.status}): ${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: e });
-    }
-    fingerprint = fingerprintOf(join(folder, 'keys', 'walkthrough.public.pem'));
+    // What npm start serves: examples/ without keys, the response with mistakes, the schemas beside it.
+    prepareExamplesWorkspace(REPO_ROOT, folder);
+    if (existsSync(join(folder, 'keys'))) throw new Error('the workspace must start with no keys');
     cases = exampleCases(folder);
   };
   return runScenario({ name: 'tour', prepare, settings: SETTINGS, viewport: VIEWPORT, screenshots, log, timeoutMs }, async (t) => {
@@ -71,11 +72,80 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
     });
     if (!loaded) return;
 
-    // ---- 1. Authorizer Explorer -------------------------------------------------
+    // ---- 1. The Authorizer Explorer's first view ------------------------------------
+    await check('Authorizer Explorer, first view: keys with Generate / Sign / Verify, the authorizers, and AWS with Connect to AWS…', async () => {
+      await t.showExplorer();
+      await sidebarWidth(460);
+      for (const label of ['Workspace keys', 'Generate Signing Key Pair…', 'Sign Token…', 'Verify Token Signature…', 'Workspace authorizers', 'AWS', 'Connect to AWS…']) {
+        await t.treeRow(label).waitFor({ state: 'visible', timeout: 20_000 });
+      }
+      const none = (await t.treeRow('Workspace keys').locator('.label-description').innerText()).trim();
+      if (none !== 'none yet') throw new Error(`Workspace keys says "${none}", expected "none yet" on a fresh workspace`);
+      for (const [name, description] of [['walkthrough-authorizer', 'python · signing on'], ['walkthrough-mqtt-authorizer', 'nodejs · signing off']]) {
+        const row = t.treeRow(name);
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        const text = await row.locator('.label-description').innerText();
+        if (text.trim() !== description) throw new Error(`${name} is described as "${text}", expected "${description}"`);
+      }
+      await parkMouse();
+    });
+    await shot('explorer.png');
+
+    // ---- 2. Run Authorizer Locally, its key pair generated from the prompt -------------
+    await check('Run Authorizer Locally on a fresh workspace: the token prefilled, the missing key pair generated from the prompt, accepted with the deciding statement highlighted', async () => {
+      await runCommand('View: Close All Editors');
+      await runCommand('View: Close Primary Side Bar');
+      await runCommand('IoT Authorizer: Run Authorizer Locally');
+      await waitForTitle('Run Authorizer Locally: which authorizer?');
+      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*walkthrough\s*$/ }) }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: protocol');
+      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*HTTPS\s*$/ }) }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: token');
+      const prefilled = await qiInput.inputValue();
+      if (prefilled !== TOKEN) throw new Error(`the token box holds "${prefilled}", expected the test cases' ${TOKEN}`);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Run walkthrough-authorizer locally: token signature');
+      await qiRows.filter({ hasText: 'Generate the key pair "FirstKey" names' }).first().click();
+      await waitForTitle('Run walkthrough-authorizer locally: operations to check');
+      await qiInput.fill('iot:Publish customAuthTestTopic; iot:Publish test/topic');
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 30_000 });
+      await webview.locator('h1', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 15_000 });
+      await webview.getByText('Accepted: authenticated as walkthroughDevice; 1/2 operation(s) allowed.').waitFor({ timeout: 5_000 });
+      const allow = webview.locator('table.decisions tr.decision-row-allow', { hasText: 'customAuthTestTopic' });
+      const deny = webview.locator('table.decisions tr.decision-row-deny', { hasText: 'test/topic' });
+      await allow.waitFor({ timeout: 5_000 });
+      await deny.waitFor({ timeout: 5_000 });
+      if (!(await allow.innerText()).includes('Allow') || !(await deny.innerText()).includes('Deny')) throw new Error('the decisions table does not say Allow / Deny');
+      const highlighted = webview.locator('.stmt.deciding.highlighted');
+      await highlighted.waitFor({ timeout: 5_000 });
+      const stmt = await highlighted.innerText();
+      if (!stmt.includes('Deciding statement for iot:Publish customAuthTestTopic (allow)') || !stmt.includes('topic/customAuthTestTopic')) {
+        throw new Error(`the highlighted statement is not the one allowing customAuthTestTopic: ${stmt.slice(0, 200)}`);
+      }
+      // Fold the chain steps above the decisions, so the result, the decisions
+      // and the highlighted statement show together.
+      for (const step of ['Signature', 'Event', 'Handler', 'Response validation']) {
+        const details = webview.locator('details[open]', { has: webview.locator('summary', { hasText: step }) }).first();
+        if (await details.count()) await details.locator('summary').first().click();
+      }
+      // The highlighted statement at the bottom, the decisions above it, no step cut in half at the top.
+      await highlighted.evaluate((el) => {
+        el.parentElement.scrollIntoView({ block: 'end' });
+        const doc = el.ownerDocument;
+        const cut = [...doc.querySelectorAll('details')].find((d) => d.getBoundingClientRect().top < 0 && d.getBoundingClientRect().bottom > 0);
+        if (cut) doc.defaultView.scrollBy(0, cut.getBoundingClientRect().bottom + 2);
+      });
+      // No progress notification stays over the result (a quick run shows none).
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Running walkthrough-authorizer locally' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await parkMouse();
+    });
+    await shot('results-panel.png');
+
+    // ---- 3. The generated key pair in the explorer ---------------------------------------
     await check('Authorizer Explorer: Workspace keys lists the walkthrough key pair with size and fingerprint', async () => {
-      await openFile('walkthrough.authorizer.json');
-      await activity('IoT Authorizer').click();
-      await sidebar.locator('.composite.title, .pane-header').filter({ hasText: /Authorizer Explorer/i }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      fingerprint = fingerprintOf(join(folder, 'keys', 'walkthrough.public.pem'));
+      await t.showExplorer();
       await sidebarWidth(460);
       const section = sidebar.locator('.monaco-list-row', { hasText: 'Workspace keys' }).first();
       await section.waitFor({ state: 'visible', timeout: 20_000 });
@@ -108,10 +178,9 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
       const text = await hover.innerText();
       if (!text.replace(/\s+/g, '').includes(fingerprint)) throw new Error(`the hover does not show the fingerprint ${fingerprint}: ${text.slice(0, 200)}`);
     });
-    await shot('explorer.png');
     await parkMouse();
 
-    // ---- 2. Diagnostics and a quick fix ------------------------------------------
+    // ---- 4. Diagnostics and a quick fix ------------------------------------------
     await check('Diagnostics: the Problems panel lists IoT Authorizer findings and Ctrl+. offers the topicfilter/ fix', async () => {
       await runCommand('View: Close Primary Side Bar');
       await openFile(FLAWED);
@@ -153,7 +222,29 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
       await page.keyboard.press('Control+S');
     });
 
-    // ---- 3. Test Explorer ----------------------------------------------------------
+    // ---- 5. One typo, one finding -------------------------------------------------------
+    await check('A typo (iot:Publsh) gives exactly one finding: ours, with the suggestion; no schema warning', async () => {
+      await runCommand('View: Close All Editors');
+      await openFile(POLICY);
+      // Line 6 is `      "Action": "iot:Publish",`: delete the "i" of Publish.
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 40, y: 5 } });
+      await goTo(6, 26);
+      await page.keyboard.press('Delete');
+      await page.locator('.editor-instance .view-line', { hasText: 'iot:Publsh' }).first().waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const markers = page.locator('.markers-panel .monaco-list-row');
+      await markers.filter({ hasText: 'IOT_ACTION_UNKNOWN' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      // The JSON language service validates after us: give it time to add a warning, if it would.
+      await page.waitForTimeout(3_000);
+      const rows = await markers.allInnerTexts();
+      const problems = rows.filter((r) => !r.includes(POLICY));
+      if (problems.length !== 1 || !/did you mean "iot:Publish"/.test(problems[0])) throw new Error(`expected one finding (IOT_ACTION_UNKNOWN), got ${problems.length}: ${JSON.stringify(problems.map((p) => p.slice(0, 120)))}`);
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+S');
+      await runCommand('View: Hide Panel');
+    });
+
+    // ---- 6. Test Explorer ----------------------------------------------------------
     await check('Test Explorer: Run Tests passes every case of the example', async () => {
       await runCommand('View: Close All Editors');
       await runCommand('View: Hide Panel');
@@ -193,57 +284,7 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
     });
     await shot('test-explorer.png');
 
-    // ---- 4. Run Authorizer Locally and the results panel ----------------------------
-    await check('Run Authorizer Locally: the prompts lead to an accepted result with the deciding statement highlighted', async () => {
-      await runCommand('View: Close All Editors');
-      await runCommand('View: Close Primary Side Bar');
-      await runCommand('IoT Authorizer: Run Authorizer Locally');
-      await waitForTitle('Run Authorizer Locally: which authorizer?');
-      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*walkthrough\s*$/ }) }).first().click();
-      await waitForTitle('Run walkthrough-authorizer locally: protocol');
-      await qiRows.filter({ has: page.locator('.label-name', { hasText: /^\s*HTTPS\s*$/ }) }).first().click();
-      await waitForTitle('Run walkthrough-authorizer locally: token');
-      await qiInput.fill(TOKEN);
-      await page.keyboard.press('Enter');
-      await waitForTitle('Run walkthrough-authorizer locally: token signature');
-      await qiRows.filter({ hasText: 'Sign with walkthrough' }).filter({ hasText: 'matches "FirstKey"' }).first().click();
-      await waitForTitle('Run walkthrough-authorizer locally: operations to check');
-      await qiInput.fill('iot:Publish customAuhtTestTopic; iot:Publish test/topic');
-      await page.keyboard.press('Enter');
-      await page.locator('.tabs-container .tab.active', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 30_000 });
-      await webview.locator('h1', { hasText: 'walkthrough-authorizer (HTTPS): accepted' }).waitFor({ timeout: 15_000 });
-      await webview.getByText('Accepted: authenticated as walkthroughDevice; 1/2 operation(s) allowed.').waitFor({ timeout: 5_000 });
-      const allow = webview.locator('table.decisions tr.decision-row-allow', { hasText: 'customAuhtTestTopic' });
-      const deny = webview.locator('table.decisions tr.decision-row-deny', { hasText: 'test/topic' });
-      await allow.waitFor({ timeout: 5_000 });
-      await deny.waitFor({ timeout: 5_000 });
-      if (!(await allow.innerText()).includes('Allow') || !(await deny.innerText()).includes('Deny')) throw new Error('the decisions table does not say Allow / Deny');
-      const highlighted = webview.locator('.stmt.deciding.highlighted');
-      await highlighted.waitFor({ timeout: 5_000 });
-      const stmt = await highlighted.innerText();
-      if (!stmt.includes('Deciding statement for iot:Publish customAuhtTestTopic (allow)') || !stmt.includes('topic/customAuhtTestTopic')) {
-        throw new Error(`the highlighted statement is not the one allowing customAuhtTestTopic: ${stmt.slice(0, 200)}`);
-      }
-      // Fold the chain steps above the decisions, so the result, the decisions
-      // and the highlighted statement show together.
-      for (const step of ['Signature', 'Event', 'Handler', 'Response validation']) {
-        const details = webview.locator('details[open]', { has: webview.locator('summary', { hasText: step }) }).first();
-        if (await details.count()) await details.locator('summary').first().click();
-      }
-      // The highlighted statement at the bottom, the decisions above it, no step cut in half at the top.
-      await highlighted.evaluate((el) => {
-        el.parentElement.scrollIntoView({ block: 'end' });
-        const doc = el.ownerDocument;
-        const cut = [...doc.querySelectorAll('details')].find((d) => d.getBoundingClientRect().top < 0 && d.getBoundingClientRect().bottom > 0);
-        if (cut) doc.defaultView.scrollBy(0, cut.getBoundingClientRect().bottom + 2);
-      });
-      // No progress notification stays over the result (a quick run shows none).
-      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Running walkthrough-authorizer locally' }).waitFor({ state: 'detached', timeout: 10_000 });
-      await parkMouse();
-    });
-    await shot('results-panel.png');
-
-    // ---- 5. Sign Token ----------------------------------------------------------------
+    // ---- 7. Sign Token ----------------------------------------------------------------
     await check('Sign Token: key, token, then the copy actions for devices and clients', async () => {
       await runCommand('View: Close All Editors');
       await activity('IoT Authorizer').click();
@@ -279,6 +320,34 @@ export function runTour({ screenshots = false, log, timeoutMs = 240_000 } = {}) 
     await page.keyboard.press('Escape');
     await check('Sign Token: Escape closes the copy actions', async () => {
       await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+    });
+    await check('Sign Token: the snippets name the walkthrough authorizer (prefilled from the workspace) and publish to the topic the example allows', async () => {
+      await runCommand('IoT Authorizer: Sign Token');
+      await waitForTitle('Sign Token: private key');
+      await qiRows.filter({ hasText: 'keys/walkthrough.private.pem' }).first().click();
+      await waitForTitle('Sign Token with keys/walkthrough.private.pem');
+      await qiInput.fill(TOKEN);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Token signed with keys/walkthrough.private.pem');
+      await qiRows.filter({ has: page.locator('.label-name', { hasText: /Open everything in an editor/ }) }).first().click();
+      await waitForTitle('Authorizer name');
+      const name = await qiInput.inputValue();
+      if (name !== 'walkthrough-authorizer') throw new Error(`the authorizer name box holds "${name}", expected walkthrough-authorizer from the workspace's definition`);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Token key name');
+      const key = await qiInput.inputValue();
+      if (key !== 'tokenKeyName') throw new Error(`the token key name box holds "${key}", expected tokenKeyName`);
+      await page.keyboard.press('Enter');
+      await waitForTitle('Token signed with keys/walkthrough.private.pem');
+      await page.keyboard.press('Escape');
+      await quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+      // Find the curl snippet's URL in the opened document (Find scrolls it into view).
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 40, y: 5 } });
+      await page.keyboard.press('Control+F');
+      await page.keyboard.type(`/topics/${TOPIC}?`);
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-instance .view-line', { hasText: `/topics/${TOPIC}?qos=1` }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Escape');
     });
   });
 }

@@ -155,7 +155,10 @@ describe('First run: what a new user meets first', function () {
     });
     write(`${DIR}/unsigned.authz-test.json`, { authorizer: 'unsigned.authorizer.json', defaults: { protocol: 'mqtt', clientId: 'freshClient', username: 'fresh-user' }, cases: [{ name: 'c', password: 'p' }] });
     await api.emulator.services.context.workspaceState.update(LAST_CONNECTION_KEY, undefined);
-    await api.emulator.tests.discover();
+    await waitFor(async () => {
+      await api.emulator.tests.discover();
+      return api.emulator.authorizers.testFilesFor(defUri).length > 0;
+    }, 15_000, 200, 'the new test file discovered');
     let prompts = await scriptPrompts(['MQTT', 'freshClient', 'my-user', '', '']);
     assert.ok(await vscode.commands.executeCommand<ConnectionResult>('iotAuthz.emulator.runLocally', { definition: defUri, showResult: false }));
     const box = (re: RegExp) => (prompts.asked.find((p) => p.kind === 'inputBox' && re.test(p.message))!.options as vscode.InputBoxOptions).value;
