@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from './simulate.test';
 
@@ -19,7 +20,7 @@ describe('cli framework: first-run details', () => {
   });
 
   it('`iot-authz version` prints the package version, as --version does (npx keeps --version for itself)', async () => {
-    const pkg = JSON.parse(require('node:fs').readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
     const word = await cli(['version'], repo);
     assert.equal(word.code, 0);
     assert.equal(word.out, `${pkg.version}\n`);
