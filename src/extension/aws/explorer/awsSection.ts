@@ -65,7 +65,7 @@ export class AwsSection implements ExplorerSection {
   getTreeItem(): vscode.TreeItem {
     if (!this.connection.isConnected) {
       const item = new vscode.TreeItem('AWS', vscode.TreeItemCollapsibleState.Expanded);
-      item.id = 'section:aws:disconnected';
+      item.id = 'section:aws';
       item.iconPath = new vscode.ThemeIcon('cloud');
       item.description = 'not connected';
       item.tooltip = 'Deployed authorizers: connect with a profile from ~/.aws (as the AWS CLI reads it) to list, test, check and deploy them.';
