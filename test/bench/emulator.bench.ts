@@ -34,7 +34,7 @@ async function emulatorRun(): Promise<void> {
     runConnection({
       definition: def,
       input: { protocol: 'mqtt', clientId: 'walkthroughClient', username: 'walkthrough-device', password: 'example-password-not-a-secret' },
-      operations: ['iot:Publish customAuhtTestTopic'],
+      operations: ['iot:Publish customAuthTestTopic'],
       allowCodeExecution: true,
     });
   await run(); // warm-up

@@ -34,7 +34,7 @@ describe('cli test and invoke', function () {
     assert.match(r.out, /^ACCEPTED {2}walkthrough-authorizer over https/);
     assert.match(r.out, /ok {3}signature .* verifies with key "FirstKey"/);
     assert.match(r.out, /Lambda log:\n {4}connection /);
-    assert.match(r.out, /ALLOW iot:Publish arn:aws:iot:us-east-1:123456789012:topic\/customAuhtTestTopic/);
+    assert.match(r.out, /ALLOW iot:Publish arn:aws:iot:us-east-1:123456789012:topic\/customAuthTestTopic/);
   });
 
   it('invoke --name --json on a rejected case', async () => {
