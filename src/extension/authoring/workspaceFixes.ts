@@ -85,7 +85,9 @@ function handlerFixes(doc: vscode.TextDocument, d: vscode.Diagnostic): vscode.Co
   const target = vscode.Uri.file(path.resolve(path.dirname(doc.uri.fsPath), file));
   const a = new vscode.CodeAction(`Create ${file} from a ${runtime === 'python' ? 'Python' : 'Node.js'} handler template`, vscode.CodeActionKind.QuickFix);
   a.edit = new vscode.WorkspaceEdit();
-  a.edit.createFile(target, { ignoreIfExists: true, contents: new TextEncoder().encode(handlerTemplate(runtime, fn)) });
+  // Create, then insert: file contents given to createFile do not survive every workbench (the web one).
+  a.edit.createFile(target, { ignoreIfExists: true });
+  a.edit.insert(target, new vscode.Position(0, 0), handlerTemplate(runtime, fn));
   a.diagnostics = [d];
   a.isPreferred = true;
   return [a];

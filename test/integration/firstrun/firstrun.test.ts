@@ -254,9 +254,15 @@ describe('First run: what a new user meets first', function () {
     const prompts = { inputBox: async (o: vscode.InputBoxOptions) => (asked.push(o), o.value) } as unknown as Prompts;
     const store = new Map<string, unknown>();
     const memento = { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v), keys: () => [...store.keys()] } as unknown as vscode.Memento;
-    // Two signed definitions; the signing key picks one.
-    const names = await connectionNames(memento, prompts, {}, { definitionsGlob: `${DIR}/{fresh,other,missing-key}.authorizer.json`, keyFingerprint: pair.fingerprint.hex });
-    assert.deepEqual(names, { authorizerName: 'fresh-authorizer', tokenKeyName: 'tokenKeyName' });
+    // Two signed definitions: the one that lists the signing key is the one.
+    write(`${DIR}/names/named.authorizer.json`, { authorizerName: 'named-authorizer', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:n', tokenKeyName: 'namedKey', tokenSigningPublicKeys: { k: '../keys/fresh.public.pem' } });
+    write(`${DIR}/names/decoy.authorizer.json`, { authorizerName: 'decoy-authorizer', authorizerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:d', tokenKeyName: 'decoyKey', tokenSigningPublicKeys: { k: 'keys/elsewhere.public.pem' } });
+    const names = await connectionNames(memento, prompts, {}, { definitionsGlob: `${DIR}/names/*.authorizer.json`, keyFingerprint: pair.fingerprint.hex });
+    assert.deepEqual(names, { authorizerName: 'named-authorizer', tokenKeyName: 'namedKey' });
+    // No key to go by: of a signed and a signing-disabled definition (as in examples/), the signed one.
+    store.clear();
+    const signedOnly = await connectionNames(memento, prompts, {}, { definitionsGlob: `${DIR}/{fresh,unsigned}.authorizer.json` });
+    assert.deepEqual(signedOnly, { authorizerName: 'fresh-authorizer', tokenKeyName: 'tokenKeyName' });
     assert.doesNotMatch(String(asked[0].prompt), /devices name/);
     assert.match(String(asked[0].prompt), /as devices send it in x-amz-customauthorizer-name/);
   });
