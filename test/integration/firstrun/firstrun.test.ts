@@ -52,7 +52,7 @@ function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 }
 
-describe('First run: what a new user meets first', function () {
+describe('First run: what a new user meets first in the explorer, prompts and templates', function () {
   this.timeout(90_000);
 
   before(() => {
