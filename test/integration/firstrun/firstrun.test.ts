@@ -103,6 +103,11 @@ describe('First run: what a new user meets first in the explorer, prompts and te
 
   it('Run Authorizer Locally on a definition whose key pair does not exist yet: generate it from the prompt, then accepted', async () => {
     const defUri = freshDefinition('fresh', 'keys/fresh.public.pem');
+    const api = await getApi();
+    await waitFor(async () => {
+      await api.emulator.tests.discover();
+      return api.emulator.authorizers.testFilesFor(defUri).length > 0;
+    }, 15_000, 200, 'the test file of fresh.authorizer.json discovered');
     const prompts = await scriptPrompts([
       'HTTPS',
       TOKEN,
@@ -221,7 +226,10 @@ describe('First run: what a new user meets first in the explorer, prompts and te
     const create = actions.find((a) => a.title.startsWith('Create lambda/index.js from a Node.js handler template'));
     assert.ok(create?.edit, JSON.stringify(actions.map((a) => a.title)));
     assert.ok(await vscode.workspace.applyEdit(create.edit));
-    assert.match(fs.readFileSync(fixtureUri(`${DIR}/sub/lambda/index.js`).fsPath, 'utf8'), /exports\.handler = async/);
+    // Created with the template in the editor (the user saves it, as after any quick fix).
+    const created = await vscode.workspace.openTextDocument(fixtureUri(`${DIR}/sub/lambda/index.js`));
+    assert.match(created.getText(), /exports\.handler = async/);
+    await created.save();
     await waitFor(() => ours(uri).length === 0, 10_000, 100, 'the definition clean once its handler exists');
   });
 
