@@ -35,6 +35,9 @@ const builds = [
   lazyAws(),
   // The batch signer's worker thread entry, dist/sign-worker.js: src/core/batch/pool.ts starts it by path.
   { ...common, entryPoints: { 'sign-worker': 'src/core/batch/signWorker.ts' }, outdir: 'dist' },
+  // The local IoT endpoint (aedes, ws, @peculiar/x509), dist/local-endpoint.js: required
+  // by src/core/endpoint/loader.ts when an endpoint starts, never at activation.
+  { ...common, entryPoints: { 'local-endpoint': 'src/core/endpoint/index.ts' }, outdir: 'dist' },
 ];
 
 /**

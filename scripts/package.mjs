@@ -15,7 +15,7 @@ import { REPO_ROOT } from './vscode-server.mjs';
 /** Files that must never be in the VSIX, whatever .vscodeignore says. */
 export const FORBIDDEN = [/\.pem$/, /\.key$/, /\.map$/, /(^|\/)node_modules\//, /^extension\/(src|test|out|scripts)\//, /\.ts$/];
 /** Files the extension reads at run time. */
-export const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/aws.js', 'extension/media/icon.png', 'extension/media/panel/results.js', 'extension/media/panel/results.css', 'extension/schemas/authorizer-response.schema.json', 'extension/schemas/iot-policy.schema.json', 'extension/schemas/authorizer-definition.schema.json', 'extension/schemas/authz-test.schema.json'];
+export const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/aws.js', 'extension/dist/local-endpoint.js', 'extension/dist/sign-worker.js', 'extension/media/icon.png', 'extension/media/panel/results.js', 'extension/media/panel/results.css', 'extension/schemas/authorizer-response.schema.json', 'extension/schemas/iot-policy.schema.json', 'extension/schemas/authorizer-definition.schema.json', 'extension/schemas/authz-test.schema.json'];
 
 function run(cmd, args, quiet) {
   return execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: quiet ? 'pipe' : ['ignore', 'pipe', 'inherit'] });

@@ -20,6 +20,8 @@ describe('activation', () => {
     console.log(`[it] activation: activate() took ${api.activationMs.toFixed(1)} ms; events: ${events.join(', ')}`);
     const sdk = Object.keys(require.cache).filter((k) => /[/\\]dist[/\\]aws\.js$/.test(k) || /[/\\]@aws-sdk[/\\]/.test(k));
     assert.deepEqual(sdk, [], 'activation loaded AWS SDK code');
+    const endpointCode = Object.keys(require.cache).filter((k) => /[/\\]dist[/\\]local-endpoint\.js$/.test(k) || /[/\\]node_modules[/\\](aedes|@peculiar)[/\\]/.test(k));
+    assert.deepEqual(endpointCode, [], 'activation loaded the local endpoint\'s code');
   });
 
   it('contributes the Getting Started walkthrough; each step has a command button, a completion event and media that exists', async () => {

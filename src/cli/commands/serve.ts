@@ -1,5 +1,7 @@
 import * as path from 'node:path';
-import { DEFAULT_TLS_PORT, formatDecision, startLocalEndpoint } from '../../core/endpoint';
+import { DEFAULT_TLS_PORT } from '../../core/endpoint/constants';
+import { formatDecision } from '../../core/endpoint/format';
+import { startLocalEndpoint } from '../../core/endpoint/loader';
 import type { DecisionRecord, EndpointInfo } from '../../core/endpoint';
 import { CliCommand, CliIo, EXIT_OK, flag, list, ParsedArgs, str, UsageError } from '../framework';
 

@@ -43,7 +43,9 @@ import {
 } from './types';
 
 /** Default TLS port: IoT Core's 443 is privileged, so 443 with a prefix digit. */
-export const DEFAULT_TLS_PORT = 4443;
+import { DEFAULT_TLS_PORT } from './constants';
+
+export { DEFAULT_TLS_PORT };
 
 // The hooks take our own narrow packet shapes; aedes's types are wider.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

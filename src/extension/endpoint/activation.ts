@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { startLocalEndpoint } from '../../core/endpoint';
+import { startLocalEndpoint } from '../../core/endpoint/loader';
 import { registerCommand } from '../commandRunner';
 import type { AuthorizersSection } from '../emulator/explorer/authorizersSection';
 import type { KeysFeature } from '../keys/feature';

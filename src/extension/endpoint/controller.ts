@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DecisionRecord, EndpointConnection, EndpointInfo, EndpointLogEntry, EndpointOptions, LocalEndpoint } from '../../core/endpoint';
 import type { ConnectionResult } from '../../core/emulator/pipeline';
-import { formatDecision } from '../../core/endpoint';
+import { formatDecision } from '../../core/endpoint/format';
 import { redactSecrets } from './format';
 import { Throttle } from './throttle';
 
