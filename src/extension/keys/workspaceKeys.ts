@@ -96,7 +96,7 @@ export class WorkspaceKeys implements vscode.Disposable {
   private async scan(): Promise<WorkspaceKeyPair[]> {
     if (!vscode.workspace.workspaceFolders?.length) return [];
     const glob = searchGlob();
-    const uris = await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.vscode-test,out,dist}/**', MAX_FILES);
+    const uris = await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.vscode-test,out,dist,.iot-authz}/**', MAX_FILES);
     const blocks: FoundPemBlock[] = [];
     const byKey = new Map<string, vscode.Uri>();
     for (const uri of uris) {
