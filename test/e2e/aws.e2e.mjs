@@ -68,7 +68,10 @@ export async function run({ screenshots = false, log, timeoutMs = 300_000 } = {}
 }
 
 async function scenario(t) {
-  const { page, check, shot, qiInput, waitForTitle, row, runCommand, treeRow, sidebar, webview, parkMouse } = t;
+  const { page, check, shot, qiInput, waitForTitle, row, runCommand, treeRow, sidebar, webview, parkMouse, exactly } = t;
+  // The AWS section is the last in the explorer: its rows come after the workspace's
+  // definitions, one of which has the same name (walkthrough-authorizer).
+  const awsRow = (name) => sidebar.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exactly(name) }) }).last();
   const dialog = page.locator('.monaco-dialog-box');
   const dialogButton = (label) => dialog.locator('.dialog-buttons a.monaco-button, .dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first();
   const pick = async (label) => {
@@ -98,17 +101,17 @@ async function scenario(t) {
     const aws = treeRow('AWS');
     await aws.waitFor({ state: 'visible', timeout: 20_000 });
     if ((await aws.getAttribute('aria-expanded')) !== 'true') await aws.click();
-    await treeRow('walkthrough-authorizer').waitFor({ state: 'visible', timeout: 20_000 });
+    await awsRow('walkthrough-authorizer').waitFor({ state: 'visible', timeout: 20_000 });
   });
 
   await check('the missing invoke permission shows on the row without expanding it', async () => {
-    await treeRow('walkthrough-authorizer').locator('.label-description', { hasText: 'IoT cannot invoke the Lambda' }).waitFor({ timeout: 20_000 });
+    await awsRow('walkthrough-authorizer').locator('.label-description', { hasText: 'IoT cannot invoke the Lambda' }).waitFor({ timeout: 20_000 });
     await parkMouse();
     await shot('aws-explorer.png');
   });
 
   await check('its fix shows the exact statement, indented, and clears the warning', async () => {
-    const r = treeRow('walkthrough-authorizer');
+    const r = awsRow('walkthrough-authorizer');
     await r.hover();
     await r.locator('.action-label[aria-label^="Allow IoT to Invoke the Lambda"]').click();
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
@@ -117,7 +120,7 @@ async function scenario(t) {
     await parkMouse();
     await shot('aws-permission.png');
     await dialogButton('Add Permission').click();
-    await treeRow('walkthrough-authorizer').locator('.label-description', { hasText: /^ACTIVE$/ }).waitFor({ timeout: 20_000 });
+    await awsRow('walkthrough-authorizer').locator('.label-description', { hasText: /^ACTIVE$/ }).waitFor({ timeout: 20_000 });
   });
 
   await check('Deploy shows the field-by-field diff, then asks for the invoke permission in a dialog (no progress spinning behind it)', async () => {

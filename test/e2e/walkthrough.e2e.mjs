@@ -50,11 +50,9 @@ export function runWalkthrough({ screenshots = false, log, timeoutMs = 240_000 }
       await qiInput.fill(KEY);
       await qiInput.press('Enter');
       await waitForTitle('Generate Signing Key Pair (2/4)');
-      await qiRows.first().waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter'); // keys/ in the workspace
+      await qiRows.first().click(); // keys/ in the workspace
       await waitForTitle('Generate Signing Key Pair (3/4)');
-      await qiRows.filter({ hasText: 'RSA 2048' }).first().waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter'); // RSA 2048
+      await qiRows.filter({ hasText: 'RSA 2048' }).first().click();
       await waitForTitle('Generate Signing Key Pair (4/4)');
       await qiInput.press('Enter'); // no passphrase
       const privateKey = join(folder, 'keys', `${KEY}.private.pem`);

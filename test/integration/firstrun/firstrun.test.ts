@@ -104,6 +104,8 @@ describe('First run: what a new user meets first in the explorer, prompts and te
   it('Run Authorizer Locally on a definition whose key pair does not exist yet: generate it from the prompt, then accepted', async () => {
     const defUri = freshDefinition('fresh', 'keys/fresh.public.pem');
     const api = await getApi();
+    // File-system events reach the Test Explorer late on a busy machine: opening the file is read at once.
+    await vscode.workspace.openTextDocument(fixtureUri(`${DIR}/fresh.authz-test.json`));
     await waitFor(async () => {
       await api.emulator.tests.discover();
       return api.emulator.authorizers.testFilesFor(defUri).length > 0;
@@ -160,6 +162,7 @@ describe('First run: what a new user meets first in the explorer, prompts and te
     });
     write(`${DIR}/unsigned.authz-test.json`, { authorizer: 'unsigned.authorizer.json', defaults: { protocol: 'mqtt', clientId: 'freshClient', username: 'fresh-user' }, cases: [{ name: 'c', password: 'p' }] });
     await api.emulator.services.context.workspaceState.update(LAST_CONNECTION_KEY, undefined);
+    await vscode.workspace.openTextDocument(fixtureUri(`${DIR}/unsigned.authz-test.json`));
     await waitFor(async () => {
       await api.emulator.tests.discover();
       return api.emulator.authorizers.testFilesFor(defUri).length > 0;
