@@ -133,8 +133,15 @@ async function scenario(t) {
     await shot('aws-deploy.png');
     await dialogButton('Create').click();
     await dialog.locator('.dialog-message-text', { hasText: "Let AWS IoT invoke the Lambda for 'e2e-new-authorizer'?" }).waitFor({ timeout: 20_000 });
-    const spinning = await page.evaluate(() => [...document.querySelectorAll('.notification-toast .monaco-progress-container.active')].some((e) => e instanceof HTMLElement && e.offsetParent !== null));
-    if (spinning) throw new Error('a progress notification spins behind the question');
+    // The deploy's own progress toast may take a moment to close after its step ends; a
+    // progress that waits on the question (the bug) keeps spinning as long as it is open.
+    const spinningNow = () => page.evaluate(() => [...document.querySelectorAll('.notification-toast .monaco-progress-container.active')].some((e) => e instanceof HTMLElement && e.offsetParent !== null));
+    let spinning = await spinningNow();
+    for (let waited = 0; spinning && waited < 5_000; waited += 250) {
+      await page.waitForTimeout(250);
+      spinning = await spinningNow();
+    }
+    if (spinning) throw new Error('a progress notification keeps spinning behind the question');
     await dialogButton('Add Permission').click();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'e2e-new-authorizer' }).first().waitFor({ timeout: 20_000 });
