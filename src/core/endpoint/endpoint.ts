@@ -641,9 +641,11 @@ class Endpoint {
       const body = declared > MAX_REQUEST_BYTES ? undefined : await readBody(req, MAX_REQUEST_BYTES);
       if (body === undefined) {
         recordHttp(false, `The request body is over IoT Core's 128 KB limit; refused.`, { target: topic });
-        res.setHeader('connection', 'close');
+        // The client is still sending. Closing now makes the kernel answer its next
+        // bytes with a reset, which can discard the 413 before the client reads it.
+        // So the rest is read and thrown away, within a bound, and the 413 sent.
+        drainBounded(req);
         this.answer(res, httpError('too-large', 'the message is over 128 KB'));
-        req.destroy();
         return;
       }
       const sni = this.sniProblem({ tls: true, serverName });
@@ -706,6 +708,39 @@ class Endpoint {
       stop: () => this.stop(),
     };
   }
+}
+
+/** How much of a refused request body is read and discarded, and for how long, before its connection is dropped. */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Reads and discards the rest of a refused request so that the answer reaches
+ * the client; past DRAIN_MAX_BYTES or DRAIN_MAX_MS the connection is dropped.
+ */
+function drainBounded(req: http.IncomingMessage): void {
+  const socket = req.socket;
+  let n = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    socket.off('data', count);
+  };
+  const count = (c: Buffer) => {
+    n += c.length;
+    if (n > DRAIN_MAX_BYTES) {
+      stop();
+      socket.destroy();
+    }
+  };
+  const timer = setTimeout(() => {
+    stop();
+    if (!req.complete) socket.destroy();
+  }, DRAIN_MAX_MS);
+  timer.unref();
+  socket.on('data', count);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.resume();
 }
 
 /** The body, or undefined once it passes `max` bytes. */

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -132,6 +133,25 @@ describe('core/endpoint: real clients against the local endpoint', function () {
     assert.equal(invocations('walkthrough-authorizer'), before);
     const ok = await seedCurl('customAuthTestTopic', walkthroughHeaders(), 'x'.repeat(1000));
     assert.equal(ok.out.split('\n')[1], '200', 'a body under the limit still passes');
+  });
+
+  it('a body far over the limit, sent in one go with or without a length: the client reads the 413 (no reset while it is still sending)', async () => {
+    const before = invocations('walkthrough-authorizer');
+    const big = Buffer.alloc(3 * 1024 * 1024, 'x');
+    const post = (chunked: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const req = https.request(
+          { host: 'localhost', port, path: '/topics/customAuthTestTopic', method: 'POST', ca, headers: { ...walkthroughHeaders(), ...(chunked ? {} : { 'content-length': big.length }) } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(big);
+      });
+    for (const chunked of [false, true, false, true]) assert.equal(await post(chunked), 413, chunked ? 'chunked body' : 'declared length');
+    assert.equal(invocations('walkthrough-authorizer'), before, 'the handler is not run for a refused body');
   });
 
   it("mosquitto_pub --tls-alpn mqtt with Sign Token's username: the worked example has no iot:Connect, so CONNACK not authorized", async () => {
