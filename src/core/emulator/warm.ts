@@ -55,6 +55,8 @@ interface Proc {
   retiring: boolean;
   pending: Map<string, Pending>;
   queued: Pending[];
+  /** Invocation lines not yet written: those sent in one turn of the event loop go in one write. */
+  outbox: string[];
   initTimer?: NodeJS.Timeout;
 }
 
@@ -151,10 +153,19 @@ export class WarmHandler {
       this.o.onLog?.(`${path.basename(this.o.file)}: an invocation timed out after ${p.timeoutMs} ms; restarting the handler process.`, 'warn');
       this.kill(proc);
     }, p.timeoutMs + 50);
-    try {
-      proc.child.stdin?.write(`${JSON.stringify({ id: p.id, event: p.event, timeoutMs: p.timeoutMs })}\n`);
-    } catch {
-      /* the exit handler settles it */
+    // One write per turn of the event loop, not one per invocation: each write to
+    // the pipe is a system call that wakes the handler process, and a burst of
+    // connections (a fleet reconnecting) sends many invocations at once.
+    if (proc.outbox.push(`${JSON.stringify({ id: p.id, event: p.event, timeoutMs: p.timeoutMs })}\n`) === 1) {
+      setImmediate(() => {
+        const lines = proc.outbox.splice(0).join('');
+        if (proc.dead) return;
+        try {
+          proc.child.stdin?.write(lines);
+        } catch {
+          /* the exit handler settles it */
+        }
+      });
     }
   }
 
@@ -173,7 +184,7 @@ export class WarmHandler {
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
-    const proc: Proc = { child, runId, ready: false, dead: false, retiring: false, pending: new Map(), queued: [] };
+    const proc: Proc = { child, runId, ready: false, dead: false, retiring: false, pending: new Map(), queued: [], outbox: [] };
     proc.initTimer = setTimeout(() => {
       this.kill(proc, 'timeout', `The handler module did not finish loading within ${o.initTimeoutMs ?? INIT_TIMEOUT_MS} ms; the process was killed.`);
     }, o.initTimeoutMs ?? INIT_TIMEOUT_MS);

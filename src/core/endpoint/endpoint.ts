@@ -11,6 +11,8 @@ import { ConnectionInput } from '../emulator/event';
 import { decide, Operation, OperationDecision, parseOperation } from '../emulator/operations';
 import { ConnectionChain, ConnectionResult, requireCodeExecution } from '../emulator/pipeline';
 import { WarmHandler } from '../emulator/warm';
+import { validateResponseObject } from '../authoring/validator';
+import { Finding } from '../authoring/types';
 import { AuthzError, errorText } from '../errors';
 import { parsePolicyDocument, PolicyContext, PolicyDocument } from '../policy';
 import {
@@ -78,6 +80,8 @@ interface Session {
 }
 
 const DECISION_CACHE_SIZE = 1024;
+/** Distinct handler responses whose validation is kept (each up to about 20 KB of text). */
+const VALIDATION_CACHE_SIZE = 128;
 
 /** Policies parsed once per authorization (JSON strings included), so each decision skips the parse. */
 function parsedPolicies(list: Array<PolicyDocument | string>): PolicyDocument[] {
@@ -215,7 +219,10 @@ class Endpoint {
     });
     this.httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.upgrade(req, socket, head));
 
+    // No Nagle delay: MQTT exchanges are small packets that each wait for an
+    // answer, and a CONNACK or PUBACK held back for a delayed ACK costs 40 ms.
     this.tlsServer = tls.createServer({
+      noDelay: true,
       key: material.key,
       cert: material.cert,
       ALPNCallback: ({ protocols }) => (protocols.includes(MQTT_ALPN) ? MQTT_ALPN : protocols.includes(HTTP_ALPN) ? HTTP_ALPN : protocols[0]),
@@ -236,7 +243,7 @@ class Endpoint {
     const port = await this.listen(this.tlsServer, host, o.port ?? DEFAULT_TLS_PORT, '--port', o.settingNames?.port);
     let plainPort: number | undefined;
     if (o.mqttPlainPort !== undefined) {
-      this.plainServer = net.createServer((s) => {
+      this.plainServer = net.createServer({ noDelay: true }, (s) => {
         this.track(s);
         s.on('error', () => undefined);
         this.handleMqtt(s, { protocol: 'mqtt', tls: false, remoteAddress: s.remoteAddress });
@@ -360,6 +367,28 @@ class Endpoint {
     return this.runChain(a, input, connectionId, operations);
   }
 
+  /**
+   * Response validation memoised by the response's text: a handler gives a
+   * device the same answer on every connection, and validating it (a parse
+   * with positions, every rule) is most of the endpoint's own work per CONNECT.
+   * Findings are shared between results and never changed after validation.
+   */
+  private readonly validated = new Map<string, Finding[]>();
+  private readonly validateMemo = (response: unknown): { text: string; findings: Finding[] } => {
+    let text: string;
+    try {
+      text = JSON.stringify(response, null, 2) ?? 'null';
+    } catch {
+      return validateResponseObject(response); // it reports why the response cannot be serialised
+    }
+    const hit = this.validated.get(text);
+    if (hit) return { text, findings: hit };
+    const fresh = validateResponseObject(response);
+    if (this.validated.size >= VALIDATION_CACHE_SIZE) this.validated.clear();
+    this.validated.set(fresh.text, fresh.findings);
+    return fresh;
+  };
+
   private async runChain(a: DiscoveredAuthorizer, input: ConnectionInput, connectionId: string, operations: Operation[] = [], checkConnect = true) {
     const chain = new ConnectionChain(a.def, input);
     const done = (ctx: PolicyContext = {}) => ({ result: chain.finish(), policies: chain.result.authenticated ? parsedPolicies(chain.policies) : [], ctx, input });
@@ -367,7 +396,7 @@ class Endpoint {
     const event = chain.buildEvent(connectionId);
     const run = await this.handlerFor(a).invoke(event);
     if (run.logText) for (const l of run.logText.trimEnd().split('\n')) this.log('info', `[${a.name}] ${l}`, connectionId);
-    if (!chain.applyHandlerRun(run) || !chain.validateResponse()) return { result: chain.result, policies: [], ctx: {}, input };
+    if (!chain.applyHandlerRun(run) || !chain.validateResponse(this.validateMemo)) return { result: chain.result, policies: [], ctx: {}, input };
     const ctx = chain.policyContext();
     if (checkConnect) chain.checkConnect(ctx);
     chain.decideOperations(operations, ctx);

@@ -266,6 +266,23 @@ describe('core/endpoint: real clients against the local endpoint', function () {
     await end(c.client);
   });
 
+  it('an invalid handler response refuses every connection that gets it, before and after a valid one (validation is memoised by content)', async () => {
+    const seq = lastSeq();
+    for (const [clientId, token, code] of [['js-invalid-1', 'invalid', 5], ['js-valid', 'device', 0], ['js-invalid-2', 'invalid', 5]] as const) {
+      const c = await connect(mqtts(), tlsOpts({ clientId, username: signedUser(token) }));
+      assert.equal(c.code, code, clientId);
+      await end(c.client);
+    }
+    const connects = decisionsSince(seq).filter((d) => d.kind === 'connect');
+    const [first, valid, second] = ['js-invalid-1', 'js-valid', 'js-invalid-2'].map((id) => connects.find((d) => d.clientId === id));
+    assert.equal(first?.result?.failure?.code, 'RESPONSE_INVALID');
+    assert.equal(second?.result?.failure?.code, 'RESPONSE_INVALID');
+    assert.ok(first?.result?.responseFindings.some((f) => f.severity === 'error' && /policyDocuments/.test(f.message)), JSON.stringify(first?.result?.responseFindings));
+    assert.deepEqual(second?.result?.responseFindings, first?.result?.responseFindings);
+    assert.equal(valid?.allowed, true);
+    assert.equal(valid?.result?.responseFindings.filter((f) => f.severity === 'error').length, 0);
+  });
+
   it('the same client id twice: the first connection is closed', async () => {
     const first = await connect(mqtts(), tlsOpts({ clientId: 'twin', username: signedUser('device') }));
     const gone = closed(first.client);
