@@ -41,6 +41,9 @@ function signWorkerFile(): string {
   return file;
 }
 
+/** Heap limits of a signing worker (megabytes). */
+export const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 interface Pending {
   resolve(text: string): void;
   reject(e: Error): void;
@@ -65,7 +68,10 @@ export class SignerPool {
   constructor(key: KeyObject, workers: number) {
     const file = signWorkerFile();
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(file, { workerData: { key } });
+      // Bounded heaps: left to itself, V8 grows a busy worker's heap for minutes
+      // (the peak RSS of a batch kept rising with its length); chunks are at most
+      // about CHUNK_MAX_CHARS, so a worker never needs more than a few megabytes.
+      const worker = new Worker(file, { workerData: { key }, resourceLimits: WORKER_HEAP_LIMITS });
       const slot: Slot = { worker, pending: new Map() };
       worker.on('message', (reply: ChunkReply) => {
         const p = slot.pending.get(reply.id);

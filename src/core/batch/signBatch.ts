@@ -9,6 +9,8 @@ import { BatchFormat, InputRow, readRows } from './rows';
 
 /** Tokens per worker message: large enough that message overhead is negligible next to RSA. */
 export const DEFAULT_CHUNK_SIZE = 256;
+/** A chunk is sent once its rows hold this many characters, even with fewer rows (long rows: a worker's heap is bounded). */
+export const CHUNK_MAX_CHARS = 1024 * 1024;
 
 export interface Shard {
   /** 0-based: this run signs the data rows whose index modulo `count` is `index`. */
@@ -141,10 +143,12 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
     report();
   };
   let pending: InputRow[] = [];
+  let pendingChars = 0;
   const dispatch = async () => {
     if (!pending.length) return;
     const rows = pending;
     pending = [];
+    pendingChars = 0;
     const text = pool.sign(spec, rows.map(wireRow));
     text.catch(() => undefined); // a batch stopped early rejects the chunks it will not await
     inFlight.push({ rows: rows.length, text });
@@ -169,7 +173,8 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
         continue;
       }
       pending.push(row);
-      if (pending.length >= chunkSize) await dispatch();
+      pendingChars += rowChars(row);
+      if (pending.length >= chunkSize || pendingChars >= CHUNK_MAX_CHARS) await dispatch();
     }
     await dispatch();
     while (inFlight.length) await flushHead();
@@ -183,6 +188,14 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
     await pool.close();
     o.input.destroy?.();
   }
+}
+
+/** The characters a row carries to a worker (about what it costs there). */
+function rowChars(r: InputRow): number {
+  if (r.text !== undefined) return r.text.length;
+  let n = 0;
+  if (r.fields) for (const f of r.fields) n += f.length + 1;
+  return n;
 }
 
 function cancelled(): AuthzError {

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { AuthzError } from '../../../../src/core/errors';
-import { BadRow, MAX_ROW_BYTES, parseShard, signBatch, signWorkerCandidates, Sink } from '../../../../src/core/batch';
+import { BadRow, CHUNK_MAX_CHARS, MAX_ROW_BYTES, parseShard, signBatch, signWorkerCandidates, Sink } from '../../../../src/core/batch';
 import { mqttUsername } from '../../../../src/core/tokens';
 import { opensslSign } from '../keys/opensslKeys';
 import { batchKey, runOn, verifies } from './batchFixtures';
@@ -186,6 +186,48 @@ describe('core/batch signBatch', function () {
     const bound = (2 * 2 + 1) * 50 + Math.ceil(16384 / pad.length) + 16 + 16 + 10;
     assert.ok(maxAhead <= bound, `read ${maxAhead} rows ahead of the output (bound ${bound})`);
     assert.ok(maxAhead > 0);
+  });
+
+  it('long rows make smaller chunks: a chunk is sent at about 1 MiB of row text, whatever the row count', async () => {
+    const { key, publicKey } = batchKey();
+    const total = 150;
+    const rowChars = 100 * 1024; // a chunk of the default 256 rows would be 25 MiB
+    const perChunk = Math.ceil(CHUNK_MAX_CHARS / rowChars);
+    let produced = 0;
+    let written = 0;
+    let maxAhead = 0;
+    const input = Readable.from(
+      (function* () {
+        yield 'sn,pad\n';
+        for (let i = 0; i < total; i++) {
+          produced++;
+          yield `d${i},${'p'.repeat(rowChars)}\n`;
+        }
+      })(),
+    );
+    let lines = 0;
+    let firstRow = '';
+    let partial = '';
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, cb) {
+        const parts = (partial + chunk.toString('utf8')).split('\n');
+        partial = parts.pop()!;
+        for (const l of parts) if (lines++ === 1) firstRow = l;
+        written = Math.max(0, lines - 1); // the header line
+        maxAhead = Math.max(maxAhead, produced - written);
+        setImmediate(cb);
+      },
+    });
+    const summary = await signBatch({ input, output: new Sink(slow), format: 'csv', key, workers: 1 });
+    assert.equal(summary.signed, total);
+    // In flight: 2 chunks for the worker plus the one being filled; plus csv-parse's 16 records and Readable.from's 16 pieces.
+    const bound = (2 + 1) * perChunk + 16 + 16 + 4;
+    assert.ok(bound < total, 'the bound discriminates');
+    assert.ok(maxAhead <= bound, `read ${maxAhead} rows ahead of the output (bound ${bound}, ${perChunk} rows per chunk)`);
+    const first = firstRow.split(',');
+    assert.equal(first[0], 'd0');
+    assert.ok(verifies(publicKey, 'd0', first[2]), 'the first row is signed correctly');
   });
 
   it('retains nothing per chunk written: the heap after GC does not grow with the rows done', async () => {
