@@ -63,11 +63,20 @@ console.log(`[mutation] ${groups.map((g) => g.rel).join(', ')}; time budget ${mi
  * import (<area>: policy, tokens, authoring...). Running the whole unit stage
  * for every folder would make the first, instrumented run take minutes more.
  */
+/**
+ * Suites that drive real servers and processes (the local endpoint with curl and
+ * mosquitto, `iot-authz serve`, worker threads): for the folder they test they run,
+ * for another folder whose code they merely pass through they would run for
+ * nearly every mutant of it, seconds each.
+ */
+const SLOW_ELSEWHERE = ['test/unit/core/endpoint/endpoint.test.ts', 'test/unit/cli/serve.test.ts', 'test/unit/core/batch/signBatch.test.ts'];
+
 function specFor(rel) {
   const area = rel.split('/').slice(0, 3).join('/');
   const files = findFiles(join(REPO_ROOT, 'test', 'unit'), '.test.ts').filter((f) => {
     const r = relative(REPO_ROOT, f).split(sep).join('/');
     if (area === 'src/core' || r.startsWith(`test/unit/core/${area.slice('src/core/'.length)}/`)) return true;
+    if (SLOW_ELSEWHERE.includes(r)) return false;
     const text = readFileSync(f, 'utf8');
     return text.includes(`${area}'`) || text.includes(`${area}/`);
   });

@@ -69,12 +69,63 @@ function countingInput(input: AsyncIterable<Buffer | string>, onBytes?: (n: numb
  * bounded: the caller pulls rows, and the parser reads only as fast as that.
  */
 export async function* readRows(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow> {
+  for await (const batch of readRowBatches(input, options, onHeader)) yield* batch;
+}
+
+/**
+ * As readRows, in batches: the rows parsed from each piece of the input.
+ * A batch signer takes them this way, so that each row does not cost a turn
+ * of the async iteration in every layer (a third of the coordinating
+ * thread's time per row, which the signing workers need on a small machine).
+ */
+export async function* readRowBatches(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow[]> {
   const source = countingInput(input, options.onBytes);
   if (options.format === 'csv') yield* readCsv(source, options, onHeader);
   else yield* readJsonl(source, options, onHeader);
 }
 
-async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow> {
+/** What an object-mode stream has buffered, in batches, until it ends; its error is thrown. */
+async function* available<T>(s: NodeJS.ReadableStream & { destroyed?: boolean }): AsyncGenerator<T[]> {
+  let error: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const onReadable = () => wake?.();
+  const onEnd = () => {
+    ended = true;
+    wake?.();
+  };
+  const onError = (e: Error) => {
+    error = e;
+    wake?.();
+  };
+  s.on('readable', onReadable);
+  s.on('end', onEnd);
+  s.on('close', onEnd);
+  s.on('error', onError);
+  try {
+    for (;;) {
+      if (error) throw error;
+      const batch: T[] = [];
+      let r: T | null;
+      while ((r = s.read() as T | null) !== null) batch.push(r);
+      if (batch.length) {
+        yield batch;
+        continue;
+      }
+      if (error) throw error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    s.off('readable', onReadable);
+    s.off('end', onEnd);
+    s.off('close', onEnd);
+    s.off('error', onError);
+  }
+}
+
+async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow[]> {
   // Field-count mismatches are reported per row (relax_column_count) instead of failing the parse.
   const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_ROW_BYTES });
   const feeding = (async () => {
@@ -104,31 +155,35 @@ async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOpti
   let prevEnd = 0;
   let prevEmpty = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-      prevEnd = info.lines;
-      prevEmpty = info.empty_lines;
-      if (!header) {
-        width = record.length;
-        const tokenIndex = options.tokenName === undefined ? 0 : record.indexOf(options.tokenName);
-        if (tokenIndex < 0) {
-          throw new AuthzError(
-            'BATCH_COLUMN_NOT_FOUND',
-            `The CSV header has no column '${options.tokenName}' (it has ${record.map((c) => `'${c}'`).join(', ')}).`,
-            'Name one of the header\'s columns as the token column.',
-          );
+    for await (const records of available<{ record: string[]; info: { lines: number; empty_lines: number } }>(parser)) {
+      const rows: InputRow[] = [];
+      for (const { record, info } of records) {
+        const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
+        prevEnd = info.lines;
+        prevEmpty = info.empty_lines;
+        if (!header) {
+          width = record.length;
+          const tokenIndex = options.tokenName === undefined ? 0 : record.indexOf(options.tokenName);
+          if (tokenIndex < 0) {
+            throw new AuthzError(
+              'BATCH_COLUMN_NOT_FOUND',
+              `The CSV header has no column '${options.tokenName}' (it has ${record.map((c) => `'${c}'`).join(', ')}).`,
+              'Name one of the header\'s columns as the token column.',
+            );
+          }
+          header = { columns: record, tokenIndex, tokenName: record[tokenIndex] };
+          onHeader(header);
+          continue;
         }
-        header = { columns: record, tokenIndex, tokenName: record[tokenIndex] };
-        onHeader(header);
-        continue;
+        const row: InputRow = { index: index++, line, fields: record };
+        if (record.length !== width) row.problem = `the row has ${record.length} field${record.length === 1 ? '' : 's'} and the header ${width}`;
+        else {
+          row.token = record[header.tokenIndex!];
+          row.problem = tokenProblem(row.token);
+        }
+        rows.push(row);
       }
-      const row: InputRow = { index: index++, line, fields: record };
-      if (record.length !== width) row.problem = `the row has ${record.length} field${record.length === 1 ? '' : 's'} and the header ${width}`;
-      else {
-        row.token = record[header.tokenIndex!];
-        row.problem = tokenProblem(row.token);
-      }
-      yield row;
+      if (rows.length) yield rows;
     }
   } catch (e) {
     if (e instanceof AuthzError) throw e;
@@ -147,7 +202,7 @@ function describeJson(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow> {
+async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow[]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNo = 0;
@@ -199,13 +254,15 @@ async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOp
     const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
     let nl: number;
+    const rows: InputRow[] = [];
     while ((nl = piece.indexOf('\n', start)) >= 0) {
       const row = rowOf(rest + piece.slice(start, nl));
       rest = '';
       start = nl + 1;
       announce();
-      if (row) yield row;
+      if (row) rows.push(row);
     }
+    if (rows.length) yield rows;
     rest += piece.slice(start);
     if (rest.length > MAX_ROW_BYTES) {
       throw new AuthzError('BATCH_ROW_TOO_LONG', `Line ${lineNo + 1} is longer than ${MAX_ROW_BYTES} bytes.`, 'JSON Lines needs one object per line; check that the file has line breaks.');
@@ -215,7 +272,7 @@ async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOp
   if (rest.length) {
     const row = rowOf(rest);
     announce();
-    if (row) yield row;
+    if (row) yield [row];
   }
   if (!announced) onHeader({ tokenName: field ?? '' });
 }

@@ -5,7 +5,7 @@ import { assertSigningKey } from '../keys/keys';
 import { csvHeader, FormatSpec, wireRow } from './format';
 import { Sink } from './output';
 import { SignerPool } from './pool';
-import { BatchFormat, InputRow, readRows } from './rows';
+import { BatchFormat, InputRow, readRowBatches } from './rows';
 
 /** Tokens per worker message: large enough that message overhead is negligible next to RSA. */
 export const DEFAULT_CHUNK_SIZE = 256;
@@ -156,25 +156,30 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   };
 
   try {
-    const rows = readRows(o.input, { format: o.format, tokenName: o.tokenName, onBytes: (n) => (progress.bytesRead += n) }, (h) => {
+    const batches = readRowBatches(o.input, { format: o.format, tokenName: o.tokenName, onBytes: (n) => (progress.bytesRead += n) }, (h) => {
       tokenName = h.tokenName;
       if (o.format === 'csv') ({ spec, text: headerText } = csvHeader(h, o.mqtt));
     });
-    for await (const row of rows) {
+    for await (const batch of batches) {
       if (o.signal?.aborted) throw cancelled();
-      if (o.shard && row.index % o.shard.count !== o.shard.index) continue;
-      progress.rows++;
-      if (row.problem !== undefined) {
-        progress.errors++;
-        if (onError === 'fail') {
-          throw new AuthzError('BATCH_BAD_ROW', `Line ${row.line}: ${row.problem}`, 'Fix that row, or choose to skip bad rows (iot-authz sign --on-error skip).');
+      for (const row of batch) {
+        if (o.shard && row.index % o.shard.count !== o.shard.index) continue;
+        progress.rows++;
+        if (row.problem !== undefined) {
+          progress.errors++;
+          if (onError === 'fail') {
+            throw new AuthzError('BATCH_BAD_ROW', `Line ${row.line}: ${row.problem}`, 'Fix that row, or choose to skip bad rows (iot-authz sign --on-error skip).');
+          }
+          o.onBadRow?.({ line: row.line, message: row.problem });
+          continue;
         }
-        o.onBadRow?.({ line: row.line, message: row.problem });
-        continue;
+        pending.push(row);
+        pendingChars += rowChars(row);
+        if (pending.length >= chunkSize || pendingChars >= CHUNK_MAX_CHARS) {
+          await dispatch();
+          if (o.signal?.aborted) throw cancelled();
+        }
       }
-      pending.push(row);
-      pendingChars += rowChars(row);
-      if (pending.length >= chunkSize || pendingChars >= CHUNK_MAX_CHARS) await dispatch();
     }
     await dispatch();
     while (inFlight.length) await flushHead();
