@@ -416,10 +416,32 @@ class Endpoint {
     this.streamMeta.set(stream, meta);
     try {
       this.broker.handle(stream, req);
+      this.guardConnectSize(stream, meta);
     } catch (e) {
       this.log('warn', `Connection from ${meta.remoteAddress ?? 'unknown'} could not be handled: ${errorText(e)}`);
       stream.destroy();
     }
+  }
+
+  /**
+   * IoT Core refuses a CONNECT over 128 KB. The broker reads a whole packet
+   * before any hook sees it, so the size is read here from the first packet's
+   * fixed header (type, then the remaining length), as the bytes arrive.
+   */
+  private guardConnectSize(stream: Duplex, meta: StreamMeta): void {
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk.subarray(0, 5 - head.length)]);
+      const length = mqttRemainingLength(head);
+      if (length === undefined && head.length < 5) return; // the length is not complete yet
+      stream.off('data', onData);
+      if (head[0] >> 4 !== MQTT_CONNECT || length === undefined || length <= MAX_REQUEST_BYTES) return;
+      const reason = `The CONNECT is ${length} bytes, over IoT Core's 128 KB limit; the connection is closed before the authorizer runs.`;
+      this.record({ connectionId: randomUUID(), protocol: meta.protocol, kind: 'connect', action: 'iot:Connect', allowed: false, reason });
+      this.log('warn', `Connection from ${meta.remoteAddress ?? 'unknown'}: ${reason}`);
+      stream.destroy();
+    };
+    stream.on('data', onData);
   }
 
   private refuseConnect(id: string, meta: StreamMeta, clientId: string | undefined, reason: string, authorizerName?: string, result?: ConnectionResult): void {
@@ -737,6 +759,23 @@ class Endpoint {
       stop: () => this.stop(),
     };
   }
+}
+
+/** MQTT control packet type of CONNECT (the high nibble of the first byte). */
+const MQTT_CONNECT = 1;
+
+/**
+ * The remaining length of an MQTT fixed header (MQTT 3.1.1, 2.2.3: up to four
+ * bytes of seven bits each, after the first byte); undefined while incomplete
+ * or when malformed (the broker reports that one).
+ */
+export function mqttRemainingLength(head: Buffer): number | undefined {
+  let value = 0;
+  for (let i = 1; i < Math.min(head.length, 5); i++) {
+    value += (head[i] & 0x7f) * 128 ** (i - 1);
+    if ((head[i] & 0x80) === 0) return value;
+  }
+  return undefined;
 }
 
 /** How much of a refused request body is read and discarded, and for how long, before its connection is dropped. */

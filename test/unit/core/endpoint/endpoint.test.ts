@@ -201,6 +201,27 @@ describe('core/endpoint: real clients against the local endpoint', function () {
     await end(c.client);
   });
 
+  it("a CONNECT over IoT Core's 128 KB limit (long password and will message) is closed before the handler runs; over TLS and on the plain port", async () => {
+    // A field holds at most 65,535 bytes: two of them pass the limit.
+    const big = { password: Buffer.alloc(65_535, 0x61), will: { topic: 'allowed/will', payload: Buffer.alloc(65_535, 0x62), qos: 0 as const, retain: false } };
+    for (const [url, opts, clientId] of [
+      [mqtts(), tlsOpts, 'js-big-connect'],
+      [`mqtt://localhost:${plainPort}`, (x: IClientOptions) => x, 'plain-big-connect'],
+    ] as const) {
+      const before = invocations('fixture-signed');
+      const seq = lastSeq();
+      const c = await connect(url, opts({ clientId, username: signedUser('device'), ...big }));
+      assert.notEqual(c.code, 0, 'no CONNACK accepted');
+      await end(c.client);
+      const d = await waitDecision((x) => x.seq > seq && x.kind === 'connect' && !x.allowed && /CONNECT is \d+ bytes/.test(x.reason), 'the oversized CONNECT');
+      assert.match(d.reason, /over IoT Core's 128 KB limit/);
+      assert.equal(invocations('fixture-signed'), before, 'the handler did not run');
+    }
+    const ok = await connect(mqtts(), tlsOpts({ clientId: 'js-fat-connect', username: signedUser('device'), password: big.password }));
+    assert.equal(ok.code, 0, 'a CONNECT under the limit is accepted');
+    await end(ok.client);
+  });
+
   it('mqtt.js: an allowed subscribe is granted, a denied one gets SUBACK 0x80 and the connection stays', async () => {
     const c = await connect(mqtts(), tlsOpts({ clientId: 'js-sub', username: signedUser('device') }));
     const granted = await c.client.subscribeAsync('allowed/+');

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { httpCredentials, MalformedQueryError, mqttCredentials, parseQuery } from '../../../../src/core/endpoint/credentials';
 import { findDefinitionFiles, globMatch } from '../../../../src/core/endpoint/discovery';
+import { mqttRemainingLength } from '../../../../src/core/endpoint/endpoint';
 import { ensureTlsMaterial } from '../../../../src/core/endpoint/tls';
 
 describe('core/endpoint parts', () => {
@@ -88,6 +89,24 @@ describe('core/endpoint parts', () => {
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('MQTT fixed header: remaining length', () => {
+    it('reads one to four bytes of seven bits, the MQTT 3.1.1 examples included', () => {
+      const h = (...bytes: number[]) => Buffer.from([0x10, ...bytes]);
+      assert.equal(mqttRemainingLength(h(0x00)), 0);
+      assert.equal(mqttRemainingLength(h(0x7f)), 127);
+      assert.equal(mqttRemainingLength(h(0x80, 0x01)), 128);
+      assert.equal(mqttRemainingLength(h(0xff, 0x7f)), 16_383);
+      assert.equal(mqttRemainingLength(h(0x80, 0x80, 0x01)), 16_384);
+      assert.equal(mqttRemainingLength(h(0x81, 0x80, 0x08)), 131_073, 'just over 128 KB');
+      assert.equal(mqttRemainingLength(h(0xff, 0xff, 0xff, 0x7f)), 268_435_455);
+    });
+    it('undefined while incomplete or when a fifth length byte would be needed', () => {
+      assert.equal(mqttRemainingLength(Buffer.from([0x10])), undefined);
+      assert.equal(mqttRemainingLength(Buffer.from([0x10, 0x80, 0x80])), undefined);
+      assert.equal(mqttRemainingLength(Buffer.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x01])), undefined);
     });
   });
 });
