@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadChunk } from '../chunk';
 import { AuthzError } from '../errors';
 import type * as SdkModule from './sdk';
 
@@ -28,16 +28,8 @@ export async function loadSdk(): Promise<Sdk> {
   // The SDK warns on every Node < 22 via process.emitWarning (VS Code 1.100 runs Node 20):
   // noise in the extension host and on the CLI's stderr.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  for (const file of sdkChunkCandidates()) {
-    if (!fs.existsSync(file)) continue;
-    // A computed path: esbuild leaves this require alone.
-    const req = require;
-    const mod = req(file) as Sdk;
-    if (mod && mod.IOT_AUTHZ_SDK_CHUNK === 1) {
-      cached = mod;
-      return mod;
-    }
-  }
+  cached = loadChunk<Sdk>(sdkChunkCandidates(), (m) => m?.IOT_AUTHZ_SDK_CHUNK === 1);
+  if (cached) return cached;
   throw new AuthzError(
     'AWS_SDK_MISSING',
     `The AWS SDK chunk was not found next to ${__dirname} (looked for aws.js and sdk.js).`,

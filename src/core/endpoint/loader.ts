@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadChunk } from '../chunk';
 import { AuthzError } from '../errors';
 import type * as EndpointModule from './index';
 import type { EndpointOptions, LocalEndpoint } from './types';
@@ -22,16 +22,8 @@ export function endpointChunkCandidates(dir: string = __dirname): string[] {
 
 export function loadEndpointModule(): EndpointApi {
   if (cached) return cached;
-  for (const file of endpointChunkCandidates()) {
-    if (!fs.existsSync(file)) continue;
-    // A computed path: esbuild leaves this require alone.
-    const req = require;
-    const mod = req(file) as EndpointApi;
-    if (mod && mod.IOT_AUTHZ_ENDPOINT_CHUNK === 1) {
-      cached = mod;
-      return mod;
-    }
-  }
+  cached = loadChunk<EndpointApi>(endpointChunkCandidates(), (m) => m?.IOT_AUTHZ_ENDPOINT_CHUNK === 1);
+  if (cached) return cached;
   throw new AuthzError(
     'ENDPOINT_CODE_MISSING',
     `The local endpoint's code was not found next to ${__dirname} (looked for local-endpoint.js and index.js).`,
