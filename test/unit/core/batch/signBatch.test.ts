@@ -11,6 +11,21 @@ import { batchKey, runOn, verifies } from './batchFixtures';
 /** Tokens that break naive CSV or shell handling. */
 const TOKENS = ['device,with,commas', 'say "hi"', 'line1\u2028still one line', 'dév-ünïcödé-设备-🚀', 'a=b&c=d', 'with inner spaces', 'plain-001', 'x=='];
 
+/** A CSV of `total` rows `d<i>,<pad>` produced as it is read, and how many rows were produced so far. */
+function paddedRows(total: number, pad: string): { input: Readable; produced: () => number } {
+  let produced = 0;
+  const input = Readable.from(
+    (function* () {
+      yield 'sn,pad\n';
+      for (let i = 0; i < total; i++) {
+        produced++;
+        yield `d${i},${pad}\n`;
+      }
+    })(),
+  );
+  return { input, produced: () => produced };
+}
+
 describe('core/batch signBatch', function () {
   this.timeout(120_000);
 
@@ -159,23 +174,14 @@ describe('core/batch signBatch', function () {
     const total = 3000;
     // Wide rows: the parser's input buffer is bounded in bytes (16 KiB), so it holds few of them.
     const pad = 'p'.repeat(300);
-    let produced = 0;
     let written = 0;
     let maxAhead = 0;
-    const input = Readable.from(
-      (function* () {
-        yield 'sn,pad\n';
-        for (let i = 0; i < total; i++) {
-          produced++;
-          yield `d${i},${pad}\n`;
-        }
-      })(),
-    );
+    const { input, produced } = paddedRows(total, pad);
     const slow = new Writable({
       highWaterMark: 1024,
       write(chunk: Buffer, _enc, cb) {
         written += chunk.toString('utf8').split('\n').length - 1;
-        maxAhead = Math.max(maxAhead, produced - written);
+        maxAhead = Math.max(maxAhead, produced() - written);
         setImmediate(cb);
       },
     });
@@ -193,18 +199,9 @@ describe('core/batch signBatch', function () {
     const total = 150;
     const rowChars = 100 * 1024; // a chunk of the default 256 rows would be 25 MiB
     const perChunk = Math.ceil(CHUNK_MAX_CHARS / rowChars);
-    let produced = 0;
     let written = 0;
     let maxAhead = 0;
-    const input = Readable.from(
-      (function* () {
-        yield 'sn,pad\n';
-        for (let i = 0; i < total; i++) {
-          produced++;
-          yield `d${i},${'p'.repeat(rowChars)}\n`;
-        }
-      })(),
-    );
+    const { input, produced } = paddedRows(total, 'p'.repeat(rowChars));
     let lines = 0;
     let firstRow = '';
     let partial = '';
@@ -215,7 +212,7 @@ describe('core/batch signBatch', function () {
         partial = parts.pop()!;
         for (const l of parts) if (lines++ === 1) firstRow = l;
         written = Math.max(0, lines - 1); // the header line
-        maxAhead = Math.max(maxAhead, produced - written);
+        maxAhead = Math.max(maxAhead, produced() - written);
         setImmediate(cb);
       },
     });
