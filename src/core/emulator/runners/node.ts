@@ -1,3 +1,5 @@
+import { NODE_RUNNER_COMMON } from './shared';
+
 /**
  * The Node.js runner, run as `node -e NODE_RUNNER` in a child process (no file
  * on disk, so it works the same from out/, dist/extension.js and dist/cli.js).
@@ -25,25 +27,7 @@ function send(outcome) {
   try { fs.closeSync(3); } catch (e) {}
   setImmediate(function () { process.exit(0); });
 }
-function errorOf(kind, e) {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { ok: false, kind: kind, errorType: err.name || 'Error', errorMessage: err.message, stack: typeof err.stack === 'string' ? err.stack.split('\n') : undefined };
-}
-function isEsm(file) {
-  if (file.endsWith('.mjs')) return true;
-  if (file.endsWith('.cjs')) return false;
-  let dir = path.dirname(file);
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj)) {
-      try { return JSON.parse(fs.readFileSync(pj, 'utf8')).type === 'module'; } catch (e) { return false; }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return false;
-    dir = up;
-  }
-}
-async function main() {
+${NODE_RUNNER_COMMON}async function main() {
   const cfg = JSON.parse(fs.readFileSync(0, 'utf8'));
   let mod;
   try {

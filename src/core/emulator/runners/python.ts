@@ -1,3 +1,5 @@
+import { PYTHON_RUNNER_COMMON } from './shared';
+
 /**
  * The Python 3 runner, run as `python3 -c PYTHON_RUNNER` in a child process.
  * Same protocol as the Node.js runner (runners/node.ts): config JSON on stdin,
@@ -41,17 +43,12 @@ class LambdaContext:
         self._deadline = time.time() * 1000 + timeout_ms
     def get_remaining_time_in_millis(self):
         return max(0, int(self._deadline - time.time() * 1000))
-
+${PYTHON_RUNNER_COMMON}
 def main():
     cfg = json.loads(sys.stdin.read())
     path = cfg["file"]
-    sys.path.insert(0, os.path.dirname(path))
-    name = os.path.splitext(os.path.basename(path))[0]
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
+        mod, name = load_handler_module(path)
     except BaseException as e:
         send(error_of("load", e))
     fn = getattr(mod, cfg["functionName"], None)

@@ -1,3 +1,5 @@
+import { NODE_RUNNER_COMMON } from './shared';
+
 /**
  * The warm Node.js runner (`node -e WARM_NODE_RUNNER`): loads the handler once
  * and serves invocation after invocation, several at once, as a warm Lambda
@@ -26,10 +28,6 @@ function line(o) {
   catch (e) { text = JSON.stringify({ id: o.id, outcome: { ok: false, kind: 'invalid-result', errorType: 'TypeError', errorMessage: 'The handler result cannot be serialised to JSON: ' + e.message } }); }
   try { fs.writeSync(3, text + '\n'); } catch (e) { process.exit(1); }
 }
-function errorOf(kind, e) {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { ok: false, kind: kind, errorType: err.name || 'Error', errorMessage: err.message, stack: typeof err.stack === 'string' ? err.stack.split('\n') : undefined };
-}
 for (const stream of ['stdout', 'stderr']) {
   const s = process[stream];
   const orig = s.write.bind(s);
@@ -41,21 +39,7 @@ for (const stream of ['stdout', 'stderr']) {
     return true;
   };
 }
-function isEsm(file) {
-  if (file.endsWith('.mjs')) return true;
-  if (file.endsWith('.cjs')) return false;
-  let dir = path.dirname(file);
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj)) {
-      try { return JSON.parse(fs.readFileSync(pj, 'utf8')).type === 'module'; } catch (e) { return false; }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return false;
-    dir = up;
-  }
-}
-function fail(e) {
+${NODE_RUNNER_COMMON}function fail(e) {
   // With several invocations in flight the culprit is unknown: exit unreported, the parent re-runs each alone.
   if (inflight.size === 1) for (const [id, inv] of inflight) { const o = errorOf('handler-error', e); o.durationMs = inv.ms(); line({ id: id, outcome: o }); }
   process.exit(1);

@@ -1,3 +1,5 @@
+import { PYTHON_RUNNER_COMMON } from './shared';
+
 /**
  * The warm Python 3 runner (`python3 -c WARM_PYTHON_RUNNER`): the protocol of
  * the warm Node.js runner (runners/warmNode.ts). Each invocation runs in its own
@@ -71,17 +73,12 @@ def invoke(fn, cfg, req):
     finally:
         local.rid = None
     line({"id": req["id"], "outcome": {"ok": True, "result": result, "durationMs": (time.perf_counter() - started) * 1000}})
-
+${PYTHON_RUNNER_COMMON}
 def main():
     cfg = json.loads(sys.stdin.readline())
     path = cfg["file"]
-    sys.path.insert(0, os.path.dirname(path))
-    name = os.path.splitext(os.path.basename(path))[0]
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
+        mod, name = load_handler_module(path)
     except BaseException as e:
         line({"ready": False, "outcome": error_of("load", e)})
         os._exit(0)
