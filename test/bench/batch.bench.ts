@@ -9,6 +9,7 @@ import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { Readable, Writable } from 'node:stream';
 import { defaultWorkers, signBatch, Sink } from '../../src/core/batch';
 
@@ -51,14 +52,18 @@ async function batchRate(key: KeyObject, workers: number, rows: number): Promise
   return { wall: rows / wall, cpu: rows / cpu, cores: cpu / wall };
 }
 
-// Child mode: one whole batch in a fresh process, reporting its peak RSS.
+// Child mode: one whole batch in a fresh process, as a user runs it (`iot-authz sign --batch FILE --out FILE`,
+// the CLI's own code reading a real file written beforehand by the parent), reporting its peak RSS.
 if (process.argv[2] === '--rss') {
-  const rows = Number(process.argv[3]);
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const dir = process.argv[3];
   void (async () => {
+    const { main: cli } = await import('../../src/cli/main');
+    let err = '';
     const t0 = Date.now();
-    const s = await signBatch({ input: generated(rows), output: new Sink(fs.createWriteStream('/dev/null')), format: 'csv', key: privateKey, workers: defaultWorkers() });
-    process.stdout.write(JSON.stringify({ rows: s.signed, maxRssKiB: process.resourceUsage().maxRSS, seconds: (Date.now() - t0) / 1000 }));
+    const code = await cli(['sign', '--key', 'k.pem', '--batch', 'devices.csv', '--out', 'signed.csv'], { stdout: () => undefined, stderr: (t) => void (err += t), env: {}, cwd: dir });
+    if (code !== 0) throw new Error(`iot-authz sign --batch exited ${code}: ${err}`);
+    const young = v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space');
+    process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, seconds: (Date.now() - t0) / 1000, newSpaceKiB: Math.round((young?.space_size ?? 0) / 1024) }));
   })();
 } else {
   void main();
@@ -103,10 +108,20 @@ function pipelineRate(keyPath: string, tokens: number): number {
   return tokens / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-function rss(rows: number): { maxRssKiB: number; seconds: number } {
-  const r = spawnSync(process.execPath, [__filename, '--rss', String(rows)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`RSS run of ${rows} rows failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+/** Peak RSS of `iot-authz sign --batch` over a CSV file of `rows` rows (written first, outside the measured process). */
+async function rss(key: KeyObject, rows: number): Promise<{ maxRssKiB: number; seconds: number; newSpaceKiB: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-authz-bench-rss-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'k.pem'), key.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await new Promise<void>((resolve, reject) => generated(rows).pipe(fs.createWriteStream(path.join(dir, 'devices.csv'))).on('finish', resolve).on('error', reject));
+    const r = spawnSync(process.execPath, [__filename, '--rss', dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`RSS run of ${rows} rows failed: ${r.stderr}`);
+    const signed = fs.readFileSync(path.join(dir, 'signed.csv'), 'utf8').split('\n').length - 2;
+    if (signed !== rows) throw new Error(`the RSS run of ${rows} rows wrote ${signed}`);
+    return JSON.parse(r.stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -170,8 +185,8 @@ async function main(): Promise<void> {
     const twoVsOneCores = perRound((i) => twos[i].cores / ones[i].cores)!;
     const twoVsOneCpu = perRound((i) => (2 * twos[i].cpu) / ones[i].cpu)!;
     const pipeline = pipelineRate(keyPath, 20);
-    const small = rss(10_000);
-    const large = rss(largeRows);
+    const small = await rss(privateKey, 10_000);
+    const large = await rss(privateKey, largeRows);
 
     const f = (v: number, d = 0) => v.toFixed(d);
     const mark = (ok: boolean) => (ok ? 'ok' : 'BELOW TARGET');

@@ -4,3 +4,5 @@ export * from './output';
 export * from './pool';
 export * from './signBatch';
 export * from './header';
+export * from './piece';
+export * from './split';

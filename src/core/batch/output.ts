@@ -17,10 +17,16 @@ export class Sink {
     });
   }
 
-  /** Writes; when the stream is full, waits for it to drain (or for `signal` to abort the wait). */
-  async write(text: string, signal?: AbortSignal): Promise<void> {
-    if (this.error) throw this.error;
-    if (this.stream.write(text)) return;
+  /**
+   * Writes; when the stream is full, waits for it to drain (or for `signal` to abort the wait).
+   * `written` is called once the stream is done with the bytes (written out, or failed).
+   */
+  async write(text: string | Uint8Array, signal?: AbortSignal, written?: () => void): Promise<void> {
+    if (this.error) {
+      written?.();
+      throw this.error;
+    }
+    if (this.stream.write(text, written && (() => written()))) return;
     signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
       const done = (e?: Error) => {

@@ -53,6 +53,69 @@ export function tokenProblem(token: string): string | undefined {
   return warnings.length ? warnings.map((w) => w.message).join(' ') : undefined;
 }
 
+/** The CSV header's columns and the token's column (the first unless named; an unknown name is an error). */
+export function csvInputHeader(columns: string[], tokenName: string | undefined): InputHeader {
+  const tokenIndex = tokenName === undefined ? 0 : columns.indexOf(tokenName);
+  if (tokenIndex < 0) {
+    throw new AuthzError(
+      'BATCH_COLUMN_NOT_FOUND',
+      `The CSV header has no column '${tokenName}' (it has ${columns.map((c) => `'${c}'`).join(', ')}).`,
+      'Name one of the header\'s columns as the token column.',
+    );
+  }
+  return { columns, tokenIndex, tokenName: columns[tokenIndex] };
+}
+
+/** A CSV data record as a row: its token and, when it cannot be signed, why. */
+export function csvRow(record: string[], width: number, tokenIndex: number, index: number, line: number): InputRow {
+  const row: InputRow = { index, line, fields: record };
+  if (record.length !== width) row.problem = `the row has ${record.length} field${record.length === 1 ? '' : 's'} and the header ${width}`;
+  else {
+    row.token = record[tokenIndex];
+    row.problem = tokenProblem(row.token);
+  }
+  return row;
+}
+
+/** A JSON Lines line that holds no row: ASCII whitespace only (the splitter's test too). */
+export const BLANK_LINE = /^[ \t\r\v\f]*$/;
+
+/**
+ * A JSON Lines line (BOM and \r removed, not blank) as a row. `field` is the
+ * token's field, or undefined while no object has named one: the first field
+ * of the first object with fields becomes it (returned).
+ */
+export function jsonlRow(text: string, line: number, index: number, field: string | undefined): { row: InputRow; field: string | undefined } {
+  const row: InputRow = { index, line, text };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    row.problem = `the line is not valid JSON (${(e as Error).message})`;
+    return { row, field };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    row.problem = `the line is ${describeJson(value)}, not a JSON object`;
+    return { row, field };
+  }
+  row.object = value as Record<string, unknown>;
+  if (field === undefined) {
+    field = Object.keys(row.object)[0];
+    if (field === undefined) {
+      row.problem = 'the first object has no fields to take the token from';
+      return { row, field };
+    }
+  }
+  const token = row.object[field];
+  if (token === undefined) row.problem = `the object has no '${field}' field`;
+  else if (typeof token !== 'string') row.problem = `the '${field}' field is ${describeJson(token)}, not text`;
+  else {
+    row.token = token;
+    row.problem = tokenProblem(token);
+  }
+  return { row, field };
+}
+
 function countingInput(input: AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncIterable<Buffer | string> {
   if (!onBytes) return input;
   return (async function* () {
@@ -67,17 +130,14 @@ function countingInput(input: AsyncIterable<Buffer | string>, onBytes?: (n: numb
  * Reads the rows of a CSV (with a header) or JSON Lines input as a stream:
  * the header first (through `onHeader`), then each data row. Memory stays
  * bounded: the caller pulls rows, and the parser reads only as fast as that.
+ * For looking into a file (readInputFields); the batch signer itself cuts
+ * bytes here (split.ts) and reads rows on its workers (piece.ts).
  */
 export async function* readRows(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow> {
   for await (const batch of readRowBatches(input, options, onHeader)) yield* batch;
 }
 
-/**
- * As readRows, in batches: the rows parsed from each piece of the input.
- * A batch signer takes them this way, so that each row does not cost a turn
- * of the async iteration in every layer (a third of the coordinating
- * thread's time per row, which the signing workers need on a small machine).
- */
+/** As readRows, in batches: the rows parsed from each piece of the input. */
 export async function* readRowBatches(input: AsyncIterable<Buffer | string>, options: ReadOptions, onHeader: (h: InputHeader) => void): AsyncGenerator<InputRow[]> {
   const source = countingInput(input, options.onBytes);
   if (options.format === 'csv') yield* readCsv(source, options, onHeader);
@@ -163,25 +223,11 @@ async function* readCsv(input: AsyncIterable<Buffer | string>, options: ReadOpti
         prevEmpty = info.empty_lines;
         if (!header) {
           width = record.length;
-          const tokenIndex = options.tokenName === undefined ? 0 : record.indexOf(options.tokenName);
-          if (tokenIndex < 0) {
-            throw new AuthzError(
-              'BATCH_COLUMN_NOT_FOUND',
-              `The CSV header has no column '${options.tokenName}' (it has ${record.map((c) => `'${c}'`).join(', ')}).`,
-              'Name one of the header\'s columns as the token column.',
-            );
-          }
-          header = { columns: record, tokenIndex, tokenName: record[tokenIndex] };
+          header = csvInputHeader(record, options.tokenName);
           onHeader(header);
           continue;
         }
-        const row: InputRow = { index: index++, line, fields: record };
-        if (record.length !== width) row.problem = `the row has ${record.length} field${record.length === 1 ? '' : 's'} and the header ${width}`;
-        else {
-          row.token = record[header.tokenIndex!];
-          row.problem = tokenProblem(row.token);
-        }
-        rows.push(row);
+        rows.push(csvRow(record, width, header.tokenIndex!, index++, line));
       }
       if (rows.length) yield rows;
     }
@@ -212,35 +258,10 @@ async function* readJsonl(input: AsyncIterable<Buffer | string>, options: ReadOp
     lineNo++;
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.trim() === '') return undefined;
-    const row: InputRow = { index: index++, line: lineNo, text };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      row.problem = `the line is not valid JSON (${(e as Error).message})`;
-      return row;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      row.problem = `the line is ${describeJson(value)}, not a JSON object`;
-      return row;
-    }
-    row.object = value as Record<string, unknown>;
-    if (field === undefined) {
-      field = Object.keys(row.object)[0];
-      if (field === undefined) {
-        row.problem = 'the first object has no fields to take the token from';
-        return row;
-      }
-    }
-    const token = row.object[field];
-    if (token === undefined) row.problem = `the object has no '${field}' field`;
-    else if (typeof token !== 'string') row.problem = `the '${field}' field is ${describeJson(token)}, not text`;
-    else {
-      row.token = token;
-      row.problem = tokenProblem(token);
-    }
-    return row;
+    if (BLANK_LINE.test(text)) return undefined;
+    const r = jsonlRow(text, lineNo, index++, field);
+    field = r.field;
+    return r.row;
   };
   let announced = false;
   const announce = () => {

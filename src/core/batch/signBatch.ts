@@ -2,14 +2,17 @@ import { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { AuthzError } from '../errors';
 import { assertSigningKey } from '../keys/keys';
-import { csvHeader, FormatSpec, wireRow } from './format';
+import { parse } from 'csv-parse/sync';
+import { csvHeader } from './format';
 import { Sink } from './output';
-import { SignerPool } from './pool';
-import { BatchFormat, InputRow, readRowBatches } from './rows';
+import { firstField, PieceJob } from './piece';
+import { SignedPiece, SignerPool } from './pool';
+import { BatchFormat, csvInputHeader, MAX_ROW_BYTES } from './rows';
+import { Piece, PieceSplitter } from './split';
 
-/** Tokens per worker message: large enough that message overhead is negligible next to RSA. */
+/** Rows per piece sent to a worker: large enough that message overhead is negligible next to RSA. */
 export const DEFAULT_CHUNK_SIZE = 256;
-/** A chunk is sent once its rows hold this many characters, even with fewer rows (long rows: a worker's heap is bounded). */
+/** A piece is cut once it holds this many bytes, even with fewer rows (long rows: a worker's heap is bounded). */
 export const CHUNK_MAX_CHARS = 1024 * 1024;
 
 export interface Shard {
@@ -85,29 +88,22 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-interface Chunk {
-  rows: number;
-  text: Promise<string>;
-}
-
 /**
  * Signs the token of every row of a CSV or JSON Lines stream on worker
  * threads and writes the rows, in input order, with the signature fields
- * added. Memory is bounded: at most two chunks per worker are in flight, and
- * the input is read only as fast as results are written.
+ * added. This thread only cuts the input into pieces of whole records
+ * (split.ts) and writes the workers' output bytes; the workers parse, check,
+ * sign and format. Memory is bounded: at most two pieces per worker are in
+ * flight, and the input is read only as fast as results are written.
  */
 export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   assertSigningKey(o.key);
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const maxInFlight = workers * 2;
   const onError = o.onError ?? 'fail';
-  let spec: FormatSpec = { format: o.format, mqtt: o.mqtt };
-  let headerText = '';
   const progress: BatchProgress = { rows: 0, signed: 0, errors: 0, bytesRead: 0, totalBytes: o.totalBytes, seconds: 0 };
-  let tokenName = o.tokenName ?? '';
   let lastProgress = 0;
   const interval = o.progressIntervalMs ?? 250;
   const report = (force = false) => {
@@ -119,15 +115,19 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   };
 
   o.signal?.throwIfAborted();
+  const splitter = new PieceSplitter(o.format, { chunkRows: o.chunkSize ?? DEFAULT_CHUNK_SIZE, chunkBytes: CHUNK_MAX_CHARS, maxRecordBytes: MAX_ROW_BYTES });
   const pool = new SignerPool(o.key, workers);
-  // An abort stops the workers (their pending chunks reject) and the input; whatever awaits them
-  // then throws. (Not a race against an abort promise: each race would keep its chunk alive.)
+  // An abort stops the workers (their pending pieces reject) and the input; whatever awaits them
+  // then throws. (Not a race against an abort promise: each race would keep its piece alive.)
   const onAbort = () => {
     void pool.close();
     o.input.destroy?.();
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  const inFlight: Chunk[] = [];
+  let job: PieceJob | undefined = o.format === 'jsonl' ? { format: 'jsonl', spec: { format: 'jsonl', mqtt: o.mqtt }, field: o.tokenName, shard: o.shard } : undefined;
+  let headerText = '';
+  let tokenName = o.tokenName ?? '';
+  const inFlight: Promise<SignedPiece>[] = [];
   let headerWritten = false;
   const writeHeader = async () => {
     if (headerWritten) return;
@@ -135,56 +135,66 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
     if (headerText) await o.output.write(headerText, o.signal);
   };
   const flushHead = async () => {
-    const chunk = inFlight.shift()!;
-    const text = await chunk.text;
+    const piece = await inFlight.shift()!;
+    progress.rows += piece.rows;
+    progress.errors += piece.bad.length;
+    if (piece.bad.length && onError === 'fail') {
+      const first = piece.bad[0];
+      throw new AuthzError('BATCH_BAD_ROW', `Line ${first.line}: ${first.message}`, 'Fix that row, or choose to skip bad rows (iot-authz sign --on-error skip).');
+    }
+    for (const bad of piece.bad) o.onBadRow?.(bad);
     await writeHeader();
-    await o.output.write(text, o.signal);
-    progress.signed += chunk.rows;
+    if (piece.out.length) await o.output.write(piece.out, o.signal, piece.release);
+    progress.signed += piece.signed;
     report();
   };
-  let pending: InputRow[] = [];
-  let pendingChars = 0;
-  const dispatch = async () => {
-    if (!pending.length) return;
-    const rows = pending;
-    pending = [];
-    pendingChars = 0;
-    const text = pool.sign(spec, rows.map(wireRow));
-    text.catch(() => undefined); // a batch stopped early rejects the chunks it will not await
-    inFlight.push({ rows: rows.length, text });
-    while (inFlight.length >= maxInFlight) await flushHead();
+  const dispatch = async (pieces: Piece[]) => {
+    for (const piece of pieces) {
+      const sent = pool.sign(job!, piece);
+      sent.catch(() => undefined); // a batch stopped early rejects the pieces it will not await
+      inFlight.push(sent);
+      if (job!.format === 'jsonl' && job!.field === undefined) {
+        // The token field defaults to the first field of the first object with fields: the pieces after
+        // this one get it; this one's worker finds it the same way.
+        const field = firstField(piece.bytes);
+        if (field !== undefined) job = { ...job!, field };
+      }
+      while (inFlight.length >= maxInFlight) await flushHead();
+      if (o.signal?.aborted) throw cancelled();
+    }
+  };
+  /** The CSV header, once the splitter has it: the token column, the output header, the job. */
+  const takeHeader = () => {
+    if (job || !splitter.header) return;
+    const header = csvInputHeader(parseHeader(splitter.header, splitter.delimiter), o.tokenName);
+    tokenName = header.tokenName;
+    const h = csvHeader(header, o.mqtt);
+    headerText = h.text;
+    job = { format: 'csv', spec: h.spec, width: header.columns!.length, tokenIndex: header.tokenIndex, delimiter: splitter.delimiter, shard: o.shard };
+  };
+  /** Splits and signs; an input error found ahead (a record too long) is thrown after the pieces before it (their bad rows come first). */
+  const split = async (pieces: Piece[]) => {
+    takeHeader();
+    if (pieces.length) await dispatch(pieces);
+    if (splitter.error) {
+      while (inFlight.length) await flushHead();
+      throw splitter.error;
+    }
   };
 
   try {
-    const batches = readRowBatches(o.input, { format: o.format, tokenName: o.tokenName, onBytes: (n) => (progress.bytesRead += n) }, (h) => {
-      tokenName = h.tokenName;
-      if (o.format === 'csv') ({ spec, text: headerText } = csvHeader(h, o.mqtt));
-    });
-    for await (const batch of batches) {
+    for await (const data of o.input) {
       if (o.signal?.aborted) throw cancelled();
-      for (const row of batch) {
-        if (o.shard && row.index % o.shard.count !== o.shard.index) continue;
-        progress.rows++;
-        if (row.problem !== undefined) {
-          progress.errors++;
-          if (onError === 'fail') {
-            throw new AuthzError('BATCH_BAD_ROW', `Line ${row.line}: ${row.problem}`, 'Fix that row, or choose to skip bad rows (iot-authz sign --on-error skip).');
-          }
-          o.onBadRow?.({ line: row.line, message: row.problem });
-          continue;
-        }
-        pending.push(row);
-        pendingChars += rowChars(row);
-        if (pending.length >= chunkSize || pendingChars >= CHUNK_MAX_CHARS) {
-          await dispatch();
-          if (o.signal?.aborted) throw cancelled();
-        }
-      }
+      progress.bytesRead += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      await split(splitter.push(data));
     }
-    await dispatch();
+    if (o.signal?.aborted) throw cancelled();
+    await split(splitter.end());
+    if (!job) throw new AuthzError('BATCH_EMPTY', 'The CSV input is empty: it has no header row.', 'Give a CSV file whose first row names the columns.');
     while (inFlight.length) await flushHead();
     await writeHeader();
     report(true);
+    if (job.format === 'jsonl') tokenName = job.field ?? '';
     return { rows: progress.rows, signed: progress.signed, errors: progress.errors, seconds: seconds(), workers, format: o.format, tokenName };
   } catch (e) {
     throw o.signal?.aborted ? cancelled() : e;
@@ -195,12 +205,14 @@ export async function signBatch(o: BatchOptions): Promise<BatchSummary> {
   }
 }
 
-/** The characters a row carries to a worker (about what it costs there). */
-function rowChars(r: InputRow): number {
-  if (r.text !== undefined) return r.text.length;
-  let n = 0;
-  if (r.fields) for (const f of r.fields) n += f.length + 1;
-  return n;
+/** The CSV header record's column names. */
+function parseHeader(bytes: Buffer, delimiter: string | undefined): string[] {
+  try {
+    const records = parse(bytes.toString('utf8'), { relax_column_count: true, record_delimiter: delimiter ? [delimiter] : undefined }) as string[][];
+    return records[0] ?? [''];
+  } catch (e) {
+    throw new AuthzError('BATCH_CSV_INVALID', `The CSV header is not valid: ${(e as Error).message}`, 'Fix the header row (a quote left open is the usual cause) and run again.');
+  }
 }
 
 function cancelled(): AuthzError {
